@@ -5,6 +5,7 @@
 #include <oneapi/tbb/flow_graph.h>
 #include <oneapi/tbb/parallel_for.h>
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <mutex>
@@ -21,6 +22,19 @@ namespace {
 
 namespace flow = tbb::flow;
 using Clock = std::chrono::steady_clock;
+
+// Frames whose tile a reduction with ops by tile computes before folding
+// them in: the reducers fold four at a time, the ops stream four frames side
+// by side, and four 64 KiB tiles stay in L2.
+constexpr std::size_t kFramesPerTilePass = OpChain::kMaxFrames;
+
+/// Per thread, for ops by tile: the op chain's band buffers and a few
+/// processed frames' rows of one tile.
+struct TileWork {
+  std::vector<FrameBuffer> scratch;
+  FrameBuffer buffer;
+  std::vector<const std::byte*> frames;
+};
 
 /// Buffers for one batch in flight, recycled through the pool.
 struct BatchSlot {
@@ -109,7 +123,7 @@ class StreamingGraph {
       if (!plan_.zero_copy) {
         for (std::size_t k = 0; k < n; ++k) slot.raw.emplace_back(plan_.source_frame);
       }
-      if (!pipeline_.ops.empty()) {
+      if (processes_frames()) {
         for (std::size_t k = 0; k < n; ++k) slot.processed.emplace_back(plan_.frame);
       }
       slot.input.resize(n);
@@ -118,6 +132,10 @@ class StreamingGraph {
       pool_.push(&slot);
     }
   }
+
+  /// Whether the ops stage writes whole processed frames (else there are no
+  /// ops, or they run tile by tile in the reduction).
+  bool processes_frames() const { return !pipeline_.ops.empty() && !plan_.ops_by_tile; }
 
   bool cancelled() const { return options_.cancel && options_.cancel->load(); }
 
@@ -215,7 +233,7 @@ class StreamingGraph {
   Token apply_ops(Token t) {
     if (failed_ || !t.slot) return t;
     BatchSlot& slot = *t.slot;
-    if (pipeline_.ops.empty()) {
+    if (!processes_frames()) {
       std::copy_n(slot.input.begin(), t.count, slot.frames.begin());
     } else {
       StageClock::Scope timer(ops_clock_);
@@ -284,9 +302,68 @@ class StreamingGraph {
   void reduce_batch(const FrameBatch& batch) {
     if (pipeline_.reducers.empty()) return;
     StageClock::Scope timer(reduce_clock_);
-    tbb::parallel_for(std::size_t{0}, accumulation_.tiles().size(),
-                      [&](std::size_t tile) { accumulation_.update_tile(tile, batch); });
+    tbb::parallel_for(std::size_t{0}, accumulation_.tiles().size(), [&](std::size_t tile) {
+      if (plan_.ops_by_tile) {
+        reduce_tile_with_ops(tile, batch);
+      } else {
+        accumulation_.update_tile(tile, batch);
+      }
+    });
     accumulation_.count_frames(batch.size());
+  }
+
+  ConstFrameView source_frame(const FrameBatch& batch, std::size_t k) const {
+    return {batch.frames[k], plan_.source_frame.shape, plan_.source_frame.dtype};
+  }
+
+  /// After a pass over several frames failed: runs them one by one, so that
+  /// the error names its frame.
+  [[noreturn]] void rethrow_naming_frame(std::size_t first, std::span<const ConstFrameView> in, std::size_t row0,
+                                         std::span<const FrameView> out, std::vector<FrameBuffer>& scratch) const {
+    for (std::size_t k = 0; k < in.size(); ++k) {
+      try {
+        chain_.apply_rows(in.subspan(k, 1), row0, out.subspan(k, 1), scratch);
+      } catch (Error& e) {
+        e.with_frame(first + k);
+        throw;
+      }
+    }
+    throw Error(ErrorKind::internal, "op chain failed on frames " + std::to_string(first) + "-" +
+                                         std::to_string(first + in.size() - 1) + " together, not one by one");
+  }
+
+  /// Plan::ops_by_tile: the tile's rows of a few processed frames at a
+  /// time, computed from the source frames into a buffer that stays in
+  /// cache, then folded into the tile's states.
+  void reduce_tile_with_ops(std::size_t tile, const FrameBatch& source) {
+    const PixelRange range = accumulation_.tiles()[tile];
+    const std::size_t cols = plan_.frame.shape.cols;
+    const FrameShape shape{range.size() / cols, cols};
+    const std::size_t row_bytes = cols * dtype_size(plan_.frame.dtype);
+    const std::size_t tile_bytes = shape.rows * row_bytes;
+    TileWork& work = tile_work_.local();
+    if (work.frames.empty()) {
+      work.buffer = FrameBuffer({kFramesPerTilePass * (plan_.tile_pixels / cols), cols}, plan_.frame.dtype);
+      work.frames.resize(kFramesPerTilePass);
+    }
+    const std::size_t row0 = range.begin / cols;
+    std::array<ConstFrameView, kFramesPerTilePass> in;
+    std::array<FrameView, kFramesPerTilePass> out;
+    for (std::size_t g = 0; g < source.size(); g += kFramesPerTilePass) {
+      const std::size_t n = std::min(kFramesPerTilePass, source.size() - g);
+      for (std::size_t k = 0; k < n; ++k) {
+        in[k] = chain_.input_rows(source_frame(source, g + k), row0, shape.rows);
+        out[k] = FrameView{work.buffer.data() + k * tile_bytes, shape, plan_.frame.dtype};
+        work.frames[k] = out[k].data();
+      }
+      try {
+        chain_.apply_rows({in.data(), n}, row0, {out.data(), n}, work.scratch);
+      } catch (const Error&) {
+        rethrow_naming_frame(source.first + g, {in.data(), n}, row0, {out.data(), n}, work.scratch);
+      }
+      FrameBatch batch{source.first + g, {work.frames.data(), n}, plan_.frame, {}, range.begin};
+      accumulation_.update_tile(tile, batch);
+    }
   }
 
   const Pipeline& pipeline_;
@@ -298,6 +375,7 @@ class StreamingGraph {
   std::vector<BatchSlot> slots_;
   tbb::concurrent_queue<BatchSlot*> pool_;
   tbb::enumerable_thread_specific<std::vector<FrameBuffer>> scratch_;
+  tbb::enumerable_thread_specific<TileWork> tile_work_;
   const std::size_t batches_;
   std::size_t next_seq_ = 0;  // only the input node touches it (serial)
   std::atomic<bool> failed_{false};

@@ -127,7 +127,7 @@ class KeyRangeReducer final : public Reducer {
     K* __restrict hi = s.hi.data();
     std::uint32_t* __restrict nans = s.nans.data();
     for (std::size_t k = 0; k < batch.size(); ++k) {
-      const T* __restrict row = batch.frame_as<T>(k) + s.range.begin;
+      const T* __restrict row = batch.pixels_as<T>(k, s.range.begin);
       for (std::size_t p = 0; p < width; ++p) {
         const K v = to_key(row[p]);
         lo[p] = v < lo[p] ? v : lo[p];
@@ -231,9 +231,9 @@ class DigitReducer final : public Reducer {
       const std::size_t b1 = std::min(s.part.end, b0 + block);
       for (std::size_t k = 0; k < batch.size(); ++k) {
         if (pass_.last) {
-          count_block<true>(s, batch.frame_as<T>(k), b0, b1);
+          count_block<true>(s, batch.pixels_as<T>(k, b0), b0, b1);
         } else {
-          count_block<false>(s, batch.frame_as<T>(k), b0, b1);
+          count_block<false>(s, batch.pixels_as<T>(k, b0), b0, b1);
         }
       }
     }
@@ -307,7 +307,8 @@ class DigitReducer final : public Reducer {
 
  private:
   template <bool kLast>
-  void count_block(State& s, const T* __restrict row, std::size_t b0, std::size_t b1) const {
+  // `values` holds pixels [b0, b1) of a frame.
+  void count_block(State& s, const T* __restrict values, std::size_t b0, std::size_t b1) const {
     const std::size_t targets = sel_->targets();
     const std::size_t bins = pass_.bins();
     const K* __restrict prefix = sel_->prefix.data();
@@ -317,7 +318,7 @@ class DigitReducer final : public Reducer {
     C* __restrict counts = s.counts.data();
     K* __restrict above = s.above.data();
     for (std::size_t p = b0; p < b1; ++p) {
-      const K key = to_key(row[p]);
+      const K key = to_key(values[p - b0]);
       const std::size_t local = (p - s.part.begin) * targets;
       for (std::size_t t = 0; t < targets; ++t) {
         const K pre = prefix[p * targets + t];

@@ -60,6 +60,10 @@ struct RunOptions {
   const std::atomic<bool>* cancel = nullptr;  ///< set to true to stop the run (Ctrl-C)
   QuantileMethod quantile_method = QuantileMethod::automatic;
   std::string scratch_dir;          ///< spill files go here; empty = the system's temp directory
+  /// Lets a chain of row-mapping ops run inside the reduction, tile by tile
+  /// of the reducer states, when nothing else needs the processed frames;
+  /// false always writes processed frames first (the two must agree).
+  bool ops_by_tile = true;
 };
 
 }  // namespace ims

@@ -25,6 +25,15 @@ constexpr std::size_t kTilesOnSmallFrames = 16;
 
 FrameInfo chain_output(const Pipeline& pipeline, FrameInfo info) { return OpChain(pipeline.ops, info).output(); }
 
+std::size_t ceil_div(std::size_t a, std::size_t b) { return (a + b - 1) / b; }
+std::size_t round_up(std::size_t a, std::size_t b) { return ceil_div(a, b) * b; }
+
+// Whether the op chain can run inside the reduction, tile by tile.
+bool ops_run_by_tile(const Pipeline& pipeline, const RunOptions& options, const Plan& plan) {
+  return options.ops_by_tile && !pipeline.ops.empty() && pipeline.writers.empty() && !pipeline.reducers.empty() &&
+         plan.tile_pixels % plan.frame.shape.cols == 0 && OpChain(pipeline.ops, plan.source_frame).maps_rows();
+}
+
 void check_reducers(const Pipeline& pipeline, FrameInfo frame) {
   for (const auto& r : pipeline.reducers) {
     if (r->input() != frame) {
@@ -52,13 +61,23 @@ std::uint64_t state_bytes(const Pipeline& pipeline, FrameInfo frame, std::size_t
 }  // namespace
 
 std::size_t tile_pixels_for(FrameInfo frame) {
-  const std::size_t pixels = std::max<std::size_t>(frame.shape.pixels(), 1);
+  const std::size_t rows = std::max<std::size_t>(frame.shape.rows, 1);
+  const std::size_t cols = std::max<std::size_t>(frame.shape.cols, 1);
   const std::size_t large = kTileBytes / dtype_size(frame.dtype);
-  if (pixels >= large * kTilesOnSmallFrames) return large;
-  // Small frames: a few tiles of whole cache lines, so threads still share work.
-  std::size_t tile = (pixels + kTilesOnSmallFrames - 1) / kTilesOnSmallFrames;
-  tile = (tile + 63) / 64 * 64;
-  return std::min(tile, pixels);
+  if (cols > large) {
+    // Rows wider than a tile: tiles cut rows (ops then run on whole frames).
+    const std::size_t pixels = rows * cols;
+    return pixels >= large * kTilesOnSmallFrames ? large
+                                                 : std::min(pixels, round_up(ceil_div(pixels, kTilesOnSmallFrames), 64));
+  }
+  // Whole rows, so that a chain of row-mapping ops can compute a tile alone
+  // (Plan::ops_by_tile). Small frames: a few tiles of at least a cache line
+  // or so each, so threads still share the work.
+  std::size_t tile_rows = large / cols;
+  if (rows < tile_rows * kTilesOnSmallFrames) {
+    tile_rows = std::max(ceil_div(rows, kTilesOnSmallFrames), ceil_div(64, cols));
+  }
+  return std::min(tile_rows, rows) * cols;
 }
 
 Plan make_plan(const Pipeline& pipeline, const RunOptions& options) {
@@ -87,11 +106,15 @@ Plan make_plan(const Pipeline& pipeline, const RunOptions& options) {
       plan.zero_copy && pipeline.ops.empty() &&
       std::any_of(pipeline.reducers.begin(), pipeline.reducers.end(),
                   [](const auto& r) { return r->keeps_frames_in_place(); });
+  plan.tile_pixels = tile_pixels_for(plan.frame);
+  plan.tiles = (plan.frame.shape.pixels() + plan.tile_pixels - 1) / plan.tile_pixels;
+  plan.ops_by_tile = ops_run_by_tile(pipeline, options, plan);
   plan.state_bytes = state_bytes(pipeline, plan.frame, plan.frames);
   // A frame in flight costs its source bytes (a pooled copy, or mapped pages),
-  // its processed copy when there are ops, and what writers prepare
-  // (compressed chunks) ahead of writing.
-  plan.frame_cost = plan.source_frame.bytes() + (pipeline.ops.empty() ? 0 : plan.frame.bytes());
+  // its processed copy when there are ops not run by tile, and what writers
+  // prepare (compressed chunks) ahead of writing.
+  const bool processed_frames = !pipeline.ops.empty() && !plan.ops_by_tile;
+  plan.frame_cost = plan.source_frame.bytes() + (processed_frames ? plan.frame.bytes() : 0);
   for (const auto& w : pipeline.writers) plan.frame_cost += w->prepared_bytes_per_frame(plan.frame);
 
   const std::uint64_t minimum = plan.state_bytes + 2 * plan.frame_cost;
@@ -113,9 +136,6 @@ Plan make_plan(const Pipeline& pipeline, const RunOptions& options) {
   // One slot being reduced, one per reading thread, one ready: more buys nothing.
   const std::size_t useful_slots = plan.threads + 2;
   plan.slots = std::max<std::size_t>(1, std::min({in_flight / batch, useful_slots, batches}));
-
-  plan.tile_pixels = tile_pixels_for(plan.frame);
-  plan.tiles = (plan.frame.shape.pixels() + plan.tile_pixels - 1) / plan.tile_pixels;
   return plan;
 }
 
@@ -129,6 +149,7 @@ std::string Plan::explain() const {
       << "); " << tiles << " tile" << (tiles == 1 ? "" : "s") << " of " << tile_pixels
       << " pixels; " << (zero_copy ? "frames used in place (no copy)" : "frames copied into pooled buffers")
       << (frames_kept_in_place ? ", values kept in place for the quantiles" : "")
+      << (ops_by_tile ? ", ops computed tile by tile inside the reduction" : "")
       << ", " << (parallel_reads ? "parallel" : "serial") << " reads";
   if (!quantiles.empty()) out << "; quantiles: " << quantiles;
   return out.str();

@@ -26,6 +26,11 @@ struct Plan {
   /// batches carry the source as their owner and pages stay mapped.
   bool frames_kept_in_place = false;
   bool parallel_reads = false;     ///< source reads run concurrently
+  /// The op chain maps rows and only reducers consume its frames: each tile
+  /// of the reducer states computes its own rows of the processed frames,
+  /// in cache, instead of whole processed frames being written to memory
+  /// and read back (RunOptions::ops_by_tile).
+  bool ops_by_tile = false;
   /// Quantile reducers: the method, passes over the data and why (empty
   /// when the run has none).
   std::string quantiles;
@@ -40,6 +45,7 @@ Plan make_plan(const Pipeline& pipeline, const RunOptions& options);
 /// Pixels per reducer-state tile for frames of `frame`: a function of the
 /// frame's shape and dtype alone, so that states from different runs
 /// (threads, processes, nodes) over the same frames always tile alike and merge.
+/// Tiles are whole rows unless a row is wider than a tile.
 std::size_t tile_pixels_for(FrameInfo frame);
 
 }  // namespace ims

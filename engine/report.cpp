@@ -41,6 +41,7 @@ std::string RunReport::to_json() const {
                {"tile_pixels", plan.tile_pixels},
                {"tiles", plan.tiles},
                {"zero_copy", plan.zero_copy},
+               {"ops_by_tile", plan.ops_by_tile},
                {"parallel_reads", plan.parallel_reads},
                {"quantiles", plan.quantiles},
                {"explanation", plan.explain()}};

@@ -9,8 +9,11 @@
 
 namespace ims {
 
-/// Frames [first, first + size()) of a run. Each pointer addresses a whole
-/// frame in native layout (C order, native byte order, `info` shape and dtype).
+/// Frames [first, first + size()) of a run, in native layout (C order, native
+/// byte order, `info` shape and dtype). Each pointer addresses pixel
+/// `window_begin` of its frame: usually 0, the whole frame; when the engine
+/// computes a chain of ops tile by tile of the reducer states, only the
+/// window of pixels of the state being updated (read them with pixels_as).
 /// The pointers stay valid only for the duration of the call that receives the
 /// batch, unless `owner` is set.
 struct FrameBatch {
@@ -22,12 +25,14 @@ struct FrameBatch {
   /// unchanged for as long as `owner` lives, so a reducer may keep pointers
   /// to them, holding `owner`, instead of copying them.
   std::shared_ptr<const void> owner;
+  /// The flat pixel index the frame pointers address.
+  std::size_t window_begin = 0;
 
   std::size_t size() const { return frames.size(); }
-  ConstFrameView frame(std::size_t k) const { return {frames[k], info.shape, info.dtype}; }
+  /// Frame k from flat pixel `pixel` on (at least window_begin).
   template <class T>
-  const T* frame_as(std::size_t k) const {
-    return reinterpret_cast<const T*>(frames[k]);
+  const T* pixels_as(std::size_t k, std::size_t pixel) const {
+    return reinterpret_cast<const T*>(frames[k]) + (pixel - window_begin);
   }
 };
 

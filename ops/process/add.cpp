@@ -15,24 +15,24 @@
 namespace ims {
 namespace {
 
-class OffsetOp final : public FrameOp {
+class OffsetOp final : public PixelwiseOp {
  public:
   OffsetOp(std::string name, std::string text, double addend)
       : name_(std::move(name)), text_(std::move(text)), addend_(addend) {}
 
   std::string name() const override { return name_; }
   std::string describe() const override { return text_; }
-  bool maps_rows() const override { return true; }
 
   FrameInfo output_info(const FrameInfo& input) const override {
     const DType staged = is_floating(input.dtype) ? input.dtype : DType::float32;
     return {input.shape, with_python_float(staged, addend_)};
   }
 
-  void apply(ConstFrameView in, FrameView out) const override {
-    visit_dtype(in.dtype(), [&](auto tag) {
+  void apply_rows_of(std::span<const ConstFrameView> in, std::span<const FrameView> out,
+                     std::size_t) const override {
+    visit_dtype(in[0].dtype(), [&](auto tag) {
       using In = decltype(tag);
-      if (out.dtype() == DType::float64) {
+      if (out[0].dtype() == DType::float64) {
         add<double, In>(in, out);
       } else {
         add<float, In>(in, out);
@@ -43,10 +43,10 @@ class OffsetOp final : public FrameOp {
  private:
   // R is the output type: the staged type, or float64 for a huge addend.
   template <class R, class In>
-  void add(ConstFrameView in, FrameView out) const {
+  void add(std::span<const ConstFrameView> in, std::span<const FrameView> out) const {
     using Staged = std::conditional_t<std::is_floating_point_v<In>, In, float>;
     const R v = static_cast<R>(addend_);
-    map_frame<R, In>(name_.c_str(), in, out,
+    map_frames<R, In>(name_.c_str(), in, out,
                      [v](In x) { return static_cast<R>(static_cast<Staged>(x)) + v; });
   }
 

@@ -27,7 +27,10 @@ class InsertZerosOp final : public FrameOp {
   std::string name() const override { return axis_ == Axis::rows ? "add-row" : "add-column"; }
   std::string describe() const override { return name() + "=" + std::to_string(index_); }
   /// A column of zeros keeps every row where it is.
-  bool maps_rows() const override { return axis_ == Axis::cols; }
+  std::optional<RowSource> row_source(const FrameInfo&) const override {
+    if (axis_ == Axis::cols) return kSameRows;
+    return std::nullopt;
+  }
 
   FrameInfo output_info(const FrameInfo& input) const override {
     position(input.shape);  // refuses an index out of range

@@ -39,25 +39,27 @@ To cast_pixel(From v) {
   }
 }
 
-class AsTypeOp final : public FrameOp {
+class AsTypeOp final : public PixelwiseOp {
  public:
   explicit AsTypeOp(DType to) : to_(to) {}
 
   std::string name() const override { return "astype"; }
-  bool maps_rows() const override { return true; }
   std::string describe() const override { return "astype=" + std::string(dtype_name(to_)); }
   FrameInfo output_info(const FrameInfo& input) const override { return {input.shape, to_}; }
 
-  void apply(ConstFrameView in, FrameView out) const override {
-    if (in.dtype() == to_) {
-      check_output_bytes(in, out);
-      std::memcpy(out.data(), in.data(), in.bytes());
+  void apply_rows_of(std::span<const ConstFrameView> in, std::span<const FrameView> out,
+                     std::size_t) const override {
+    if (in[0].dtype() == to_) {
+      for (std::size_t k = 0; k < in.size(); ++k) {
+        check_output_bytes(in[k], out[k]);
+        std::memcpy(out[k].data(), in[k].data(), in[k].bytes());
+      }
       return;
     }
-    visit_dtype2(in.dtype(), to_, [&](auto f, auto t) {
+    visit_dtype2(in[0].dtype(), to_, [&](auto f, auto t) {
       using From = decltype(f);
       using To = decltype(t);
-      map_frame<To, From>("astype", in, out, [](From v) { return cast_pixel<To>(v); });
+      map_frames<To, From>("astype", in, out, [](From v) { return cast_pixel<To>(v); });
     });
   }
 

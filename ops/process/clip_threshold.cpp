@@ -95,12 +95,11 @@ T clip_value(T x, T lo, T hi) {
   return r;
 }
 
-class ClipOp final : public FrameOp {
+class ClipOp final : public PixelwiseOp {
  public:
   ClipOp(ClipBounds bounds, std::string text) : bounds_(bounds), text_(std::move(text)) {}
 
   std::string name() const override { return "clip"; }
-  bool maps_rows() const override { return true; }
   std::string describe() const override { return text_; }
 
   FrameInfo output_info(const FrameInfo& input) const override {
@@ -116,11 +115,12 @@ class ClipOp final : public FrameOp {
     return input;
   }
 
-  void apply(ConstFrameView in, FrameView out) const override {
-    visit_dtype(in.dtype(), [&](auto tag) {
+  void apply_rows_of(std::span<const ConstFrameView> in, std::span<const FrameView> out,
+                     std::size_t) const override {
+    visit_dtype(in[0].dtype(), [&](auto tag) {
       using T = decltype(tag);
       const auto b = bounds_in<T>(bounds_);
-      map_frame<T, T>("clip", in, out,
+      map_frames<T, T>("clip", in, out,
                       [lo = b.lo, hi = b.hi](T x) { return clip_value(x, lo, hi); });
     });
   }
@@ -167,23 +167,23 @@ Cut<T> cut_in(double v) {
   }
 }
 
-class ThresholdOp final : public FrameOp {
+class ThresholdOp final : public PixelwiseOp {
  public:
   ThresholdOp(double value, std::string text) : value_(value), text_(std::move(text)) {}
 
   std::string name() const override { return "threshold"; }
-  bool maps_rows() const override { return true; }
   std::string describe() const override { return text_; }
   FrameInfo output_info(const FrameInfo& input) const override { return input; }
 
-  void apply(ConstFrameView in, FrameView out) const override {
-    visit_dtype(in.dtype(), [&](auto tag) {
+  void apply_rows_of(std::span<const ConstFrameView> in, std::span<const FrameView> out,
+                     std::size_t) const override {
+    visit_dtype(in[0].dtype(), [&](auto tag) {
       using T = decltype(tag);
       const Cut<T> cut = cut_in<T>(value_);
       if (cut.never) {
-        map_frame<T, T>("threshold", in, out, [](T x) { return x; });
+        map_frames<T, T>("threshold", in, out, [](T x) { return x; });
       } else {
-        map_frame<T, T>("threshold", in, out, [t = cut.at](T x) { return x <= t ? T{0} : x; });
+        map_frames<T, T>("threshold", in, out, [t = cut.at](T x) { return x <= t ? T{0} : x; });
       }
     });
   }

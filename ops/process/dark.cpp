@@ -58,7 +58,7 @@ R subtract_dark(R a, R b) {
   }
 }
 
-class DarkOp final : public FrameOp {
+class DarkOp final : public PixelwiseOp {
  public:
   DarkOp(std::shared_ptr<LazyImage> dark, DarkMode mode, std::string text)
       : dark_(std::move(dark)), mode_(mode), text_(std::move(text)) {}
@@ -72,21 +72,20 @@ class DarkOp final : public FrameOp {
     return {input.shape, promote_types(input.dtype, dark_->info().dtype)};
   }
 
-  void apply(ConstFrameView in, FrameView out) const override { apply_rows(in, out, 0); }
-  bool maps_rows() const override { return true; }
-  void apply_rows(ConstFrameView in, FrameView out, std::size_t row0) const override {
-    const ConstFrameView dark = image_rows(dark_->get(), row0, in.shape().rows);
-    visit_dtype2(in.dtype(), dark.dtype(), [&](auto a, auto b) {
+  void apply_rows_of(std::span<const ConstFrameView> in, std::span<const FrameView> out,
+                     std::size_t row0) const override {
+    const ConstFrameView dark = image_rows(dark_->get(), row0, in[0].shape().rows);
+    visit_dtype2(in[0].dtype(), dark.dtype(), [&](auto a, auto b) {
       using A = decltype(a);
       using B = decltype(b);
       using R = promote_t<A, B>;
       // numpy casts both operands to the result type, then subtracts.
       if (mode_ == DarkMode::wrap) {
-        map_frame<R, A, B>("dark", in, dark, out, [](A x, B d) {
+        map_frames<R, A, B>("dark", in, dark, out, [](A x, B d) {
           return subtract_dark<R, DarkMode::wrap>(static_cast<R>(x), static_cast<R>(d));
         });
       } else {
-        map_frame<R, A, B>("dark", in, dark, out, [](A x, B d) {
+        map_frames<R, A, B>("dark", in, dark, out, [](A x, B d) {
           return subtract_dark<R, DarkMode::clamp>(static_cast<R>(x), static_cast<R>(d));
         });
       }

@@ -268,8 +268,23 @@ class FlipOp final : public FrameOp {
 
   std::string name() const override { return "flip"; }
   std::string describe() const override { return "flip=" + code_; }
-  /// Mirroring left-right keeps every row where it is.
-  bool maps_rows() const override { return kind_ == FlipKind::mirror_cols; }
+  /// Mirrors take each output row from one input row, so they run by bands
+  /// of rows; on a band, apply() is already right (a top-bottom mirror's
+  /// band comes in input order and goes out reversed).
+  std::optional<RowSource> row_source(const FrameInfo& input) const override {
+    switch (kind_) {
+      case FlipKind::mirror_cols:
+        return kSameRows;
+      case FlipKind::mirror_rows:
+      case FlipKind::half_turn:
+        return RowSource{input.shape.rows - 1, true};
+      case FlipKind::transpose:
+      case FlipKind::rotate_ccw:
+      case FlipKind::rotate_cw:
+        return std::nullopt;
+    }
+    return std::nullopt;
+  }
 
   FrameInfo output_info(const FrameInfo& input) const override {
     if (!transposes(kind_)) return input;

@@ -5,12 +5,34 @@
 // LazyImage, which the engine loads before the first frame is processed.
 
 #include <optional>
+#include <span>
 #include <string>
 
 #include "engine/core/frame.hpp"
 #include "engine/core/image_series.hpp"
 
 namespace ims {
+
+/// Where an op takes each output row from: output row r is input row
+/// first + r, or first - r when reversed (a top-bottom mirror).
+struct RowSource {
+  std::size_t first = 0;
+  bool reversed = false;
+
+  /// The first of the input rows that output rows [row0, row0 + rows) come from.
+  std::size_t band_begin(std::size_t row0, std::size_t rows) const {
+    return reversed ? first - row0 - (rows - 1) : first + row0;
+  }
+  /// Output row r of `outer` (an op reading this op's output) comes from
+  /// input row composed(outer)(r) of this op.
+  RowSource composed(RowSource outer) const {
+    return {reversed ? first - outer.first : first + outer.first, reversed != outer.reversed};
+  }
+  bool operator==(const RowSource&) const = default;
+};
+
+/// The source of ops that keep every row where it is.
+inline constexpr RowSource kSameRows{};
 
 class FrameOp {
  public:
@@ -33,20 +55,41 @@ class FrameOp {
     (void)input;
     return std::nullopt;
   }
+  /// True when the op leaves frames of `input` exactly as they are (a
+  /// rectangle covering the whole frame): chains then skip it.
+  virtual bool is_identity(const FrameInfo& input) const {
+    (void)input;
+    return false;
+  }
   /// Loads what the op needs before the first frame (its LazyImages). Called
   /// once, in chain order, after the whole pipeline has been validated.
   virtual void prepare() const {}
 
-  /// True when output row r depends on input row r alone (the rows keep
-  /// their number and order): a chain of such ops then runs band by band of
-  /// rows, its intermediate results staying in cache (OpChain).
-  virtual bool maps_rows() const { return false; }
-  /// For ops that map rows: `in` and `out` are rows [row0, row0 + rows) of
-  /// the input and output frames. The default suits ops that treat every
-  /// row alike; ops with an image of the frame's shape use its rows.
+  /// For ops whose output row r is computed from one input row alone (a
+  /// fixed affine map of r): which. Chains of such ops run band by band of
+  /// rows, their intermediate results staying in cache, and a reduction can
+  /// compute them tile by tile of its states (OpChain). nullopt for ops that
+  /// mix rows (transposes, filters) or pick them otherwise (subsampling).
+  virtual std::optional<RowSource> row_source(const FrameInfo& input) const {
+    (void)input;
+    return std::nullopt;
+  }
+  /// For ops with a row_source: `out` is output rows [row0, row0 + rows)
+  /// and `in` the input rows they come from, in input order (for a reversed
+  /// source, output row row0 comes from in's last row). The default suits
+  /// ops that treat every row alike; ops with an image of the frame's shape
+  /// use its rows.
   virtual void apply_rows(ConstFrameView in, FrameView out, std::size_t row0) const {
     (void)row0;
     apply(in, out);
+  }
+  /// apply_rows() on the same rows of several frames (OpChain::kMaxFrames at
+  /// most). Ops that read memory-bound inputs override it to stream the
+  /// frames side by side (more reads in flight) and read their image once
+  /// for all frames.
+  virtual void apply_rows_of(std::span<const ConstFrameView> in, std::span<const FrameView> out,
+                             std::size_t row0) const {
+    for (std::size_t k = 0; k < in.size(); ++k) apply_rows(in[k], out[k], row0);
   }
 };
 

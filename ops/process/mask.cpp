@@ -14,7 +14,7 @@
 namespace ims {
 namespace {
 
-class MaskOp final : public FrameOp {
+class MaskOp final : public PixelwiseOp {
  public:
   MaskOp(std::shared_ptr<LazyImage> mask, bool fill_nan, std::string text)
       : mask_(std::move(mask)), fill_nan_(fill_nan), text_(std::move(text)) {}
@@ -28,20 +28,19 @@ class MaskOp final : public FrameOp {
     return {input.shape, fill_nan_ && !is_floating(input.dtype) ? DType::float32 : input.dtype};
   }
 
-  void apply(ConstFrameView in, FrameView out) const override { apply_rows(in, out, 0); }
-  bool maps_rows() const override { return true; }
-  void apply_rows(ConstFrameView in, FrameView out, std::size_t row0) const override {
-    const ConstFrameView keep = image_rows(this->keep(), row0, in.shape().rows);
-    visit_dtype(in.dtype(), [&](auto tag) {
+  void apply_rows_of(std::span<const ConstFrameView> in, std::span<const FrameView> out,
+                     std::size_t row0) const override {
+    const ConstFrameView keep = image_rows(this->keep(), row0, in[0].shape().rows);
+    visit_dtype(in[0].dtype(), [&](auto tag) {
       using T = decltype(tag);
       using K = std::uint8_t;
       if (fill_nan_) {
         using Out = std::conditional_t<std::is_floating_point_v<T>, T, float>;
         constexpr Out kNaN = std::numeric_limits<Out>::quiet_NaN();
-        map_frame<Out, T, K>("mask", in, keep, out,
+        map_frames<Out, T, K>("mask", in, keep, out,
                              [](T x, K k) { return k ? static_cast<Out>(x) : kNaN; });
       } else {
-        map_frame<T, T, K>("mask", in, keep, out, [](T x, K k) { return k ? x : T{0}; });
+        map_frames<T, T, K>("mask", in, keep, out, [](T x, K k) { return k ? x : T{0}; });
       }
     });
   }

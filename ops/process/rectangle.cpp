@@ -91,6 +91,19 @@ class RectangleOp final : public FrameOp {
     copy_region(in, region(in.shape()), out);
   }
 
+  bool is_identity(const FrameInfo& input) const override {
+    return region(input.shape) == Region{0, input.shape.rows, 0, input.shape.cols};
+  }
+
+  /// Output row r is input row row0 + r: a crop runs by bands of rows too.
+  std::optional<RowSource> row_source(const FrameInfo& input) const override {
+    return RowSource{region(input.shape).row0, false};
+  }
+  void apply_rows(ConstFrameView in, FrameView out, std::size_t) const override {
+    const AxisRange c = resolve(cols_, in.shape().cols);
+    copy_region(in, {0, in.shape().rows, c.begin, c.end}, out);
+  }
+
  private:
   // The clamped region of frames of `shape`; a usage error when empty.
   Region region(FrameShape shape) const {

@@ -10,7 +10,7 @@
 namespace ims {
 namespace {
 
-class ScaleOp final : public FrameOp {
+class ScaleOp final : public PixelwiseOp {
  public:
   ScaleOp(std::shared_ptr<LazyImage> gain, std::string text)
       : gain_(std::move(gain)), text_(std::move(text)) {}
@@ -24,15 +24,14 @@ class ScaleOp final : public FrameOp {
     return {input.shape, promote_to_float(input.dtype, gain_->info().dtype)};
   }
 
-  void apply(ConstFrameView in, FrameView out) const override { apply_rows(in, out, 0); }
-  bool maps_rows() const override { return true; }
-  void apply_rows(ConstFrameView in, FrameView out, std::size_t row0) const override {
-    const ConstFrameView gain = image_rows(gain_->get(), row0, in.shape().rows);
-    visit_dtype2(in.dtype(), gain.dtype(), [&](auto a, auto b) {
+  void apply_rows_of(std::span<const ConstFrameView> in, std::span<const FrameView> out,
+                     std::size_t row0) const override {
+    const ConstFrameView gain = image_rows(gain_->get(), row0, in[0].shape().rows);
+    visit_dtype2(in[0].dtype(), gain.dtype(), [&](auto a, auto b) {
       using A = decltype(a);
       using B = decltype(b);
       using R = promote_float_t<A, B>;
-      map_frame<R, A, B>("scale", in, gain, out, [](A x, B g) {
+      map_frames<R, A, B>("scale", in, gain, out, [](A x, B g) {
         return static_cast<R>(static_cast<R>(x) * static_cast<R>(g));
       });
     });

@@ -15,7 +15,7 @@
 namespace ims {
 namespace {
 
-class SubtractImageOp final : public FrameOp {
+class SubtractImageOp final : public PixelwiseOp {
  public:
   SubtractImageOp(std::shared_ptr<LazyImage> image, std::string text)
       : image_(std::move(image)), text_(std::move(text)) {}
@@ -29,15 +29,14 @@ class SubtractImageOp final : public FrameOp {
     return {input.shape, promote_to_float(input.dtype, image_->info().dtype)};
   }
 
-  void apply(ConstFrameView in, FrameView out) const override { apply_rows(in, out, 0); }
-  bool maps_rows() const override { return true; }
-  void apply_rows(ConstFrameView in, FrameView out, std::size_t row0) const override {
-    const ConstFrameView image = image_rows(image_->get(), row0, in.shape().rows);
-    visit_dtype2(in.dtype(), image.dtype(), [&](auto a, auto b) {
+  void apply_rows_of(std::span<const ConstFrameView> in, std::span<const FrameView> out,
+                     std::size_t row0) const override {
+    const ConstFrameView image = image_rows(image_->get(), row0, in[0].shape().rows);
+    visit_dtype2(in[0].dtype(), image.dtype(), [&](auto a, auto b) {
       using A = decltype(a);
       using B = decltype(b);
       using R = promote_float_t<A, B>;
-      map_frame<R, A, B>("subtract", in, image, out, [](A x, B y) {
+      map_frames<R, A, B>("subtract", in, image, out, [](A x, B y) {
         return static_cast<R>(static_cast<R>(x) - static_cast<R>(y));
       });
     });

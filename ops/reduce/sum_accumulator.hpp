@@ -43,10 +43,10 @@ class SumState final : public ArrayState<sum_accumulator_t<T>> {
       const std::size_t n = this->range.size(), at = this->range.begin;
       std::size_t k = 0;
       for (; k + 4 <= batch.size(); k += 4) {
-        accumulate4_in_order(this->values.data(), batch.frame_as<T>(k) + at, batch.frame_as<T>(k + 1) + at,
-                             batch.frame_as<T>(k + 2) + at, batch.frame_as<T>(k + 3) + at, n);
+        accumulate4_in_order(this->values.data(), batch.pixels_as<T>(k, at), batch.pixels_as<T>(k + 1, at),
+                             batch.pixels_as<T>(k + 2, at), batch.pixels_as<T>(k + 3, at), n);
       }
-      for (; k < batch.size(); ++k) accumulate(this->values.data(), batch.frame_as<T>(k) + at, n);
+      for (; k < batch.size(); ++k) accumulate(this->values.data(), batch.pixels_as<T>(k, at), n);
     }
   }
   // Sums the batch in 32-bit lanes, then adds the lanes to the 64-bit sums
@@ -65,10 +65,10 @@ class SumState final : public ArrayState<sum_accumulator_t<T>> {
       std::size_t k = f0;
       const std::size_t at = this->range.begin;
       for (; k + 4 <= f1; k += 4) {
-        accumulate4(lanes, batch.frame_as<T>(k) + at, batch.frame_as<T>(k + 1) + at,
-                    batch.frame_as<T>(k + 2) + at, batch.frame_as<T>(k + 3) + at, n);
+        accumulate4(lanes, batch.pixels_as<T>(k, at), batch.pixels_as<T>(k + 1, at),
+                    batch.pixels_as<T>(k + 2, at), batch.pixels_as<T>(k + 3, at), n);
       }
-      for (; k < f1; ++k) accumulate(lanes, batch.frame_as<T>(k) + at, n);
+      for (; k < f1; ++k) accumulate(lanes, batch.pixels_as<T>(k, at), n);
       accumulate(this->values.data(), lanes, n);
     }
   }

@@ -240,7 +240,7 @@ class RecordingWriter final : public SeriesWriter {
   void write(const FrameBatch& batch, PreparedBatch*) override {
     EXPECT_EQ(batch.first, frames.size() / info_.frame.shape.pixels()) << "batches arrive in order";
     for (std::size_t k = 0; k < batch.size(); ++k) {
-      const auto* f = batch.frame_as<std::uint16_t>(k);
+      const auto* f = batch.pixels_as<std::uint16_t>(k, 0);
       frames.insert(frames.end(), f, f + info_.frame.shape.pixels());
     }
   }

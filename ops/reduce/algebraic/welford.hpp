@@ -82,10 +82,10 @@ class Welford final : public Reducer {
         std::fill_n(s2.begin(), m, 0);
         std::size_t k = f0;
         for (; k + 4 <= f1; k += 4) {
-          moments4(s1.data(), s2.data(), batch.frame_as<T>(k) + at, batch.frame_as<T>(k + 1) + at,
-                   batch.frame_as<T>(k + 2) + at, batch.frame_as<T>(k + 3) + at, m);
+          moments4(s1.data(), s2.data(), batch.pixels_as<T>(k, at), batch.pixels_as<T>(k + 1, at),
+                   batch.pixels_as<T>(k + 2, at), batch.pixels_as<T>(k + 3, at), m);
         }
-        for (; k < f1; ++k) moments4(s1.data(), s2.data(), batch.frame_as<T>(k) + at, nullptr, nullptr, nullptr, m);
+        for (; k < f1; ++k) moments4(s1.data(), s2.data(), batch.pixels_as<T>(k, at), nullptr, nullptr, nullptr, m);
         for (std::size_t i = 0; i < m; ++i) {
           mb[i] = static_cast<double>(s1[i]) * inv;
           qb[i] = static_cast<double>(frames * s2[i] - s1[i] * s1[i]) * inv;
@@ -127,9 +127,9 @@ class Welford final : public Reducer {
       const std::size_t m = std::min(kRun, n - b0), at = s.range.begin + b0;
       std::fill_n(mb.begin(), m, 0.0);
       std::fill_n(qb.begin(), m, 0.0);
-      for (std::size_t k = 0; k < frames; ++k) add_values(mb.data(), batch.frame_as<T>(k) + at, m);
+      for (std::size_t k = 0; k < frames; ++k) add_values(mb.data(), batch.pixels_as<T>(k, at), m);
       for (std::size_t i = 0; i < m; ++i) mb[i] *= inv;
-      for (std::size_t k = 0; k < frames; ++k) add_squared_deviations(qb.data(), mb.data(), batch.frame_as<T>(k) + at, m);
+      for (std::size_t k = 0; k < frames; ++k) add_squared_deviations(qb.data(), mb.data(), batch.pixels_as<T>(k, at), m);
       s.merge(b0, m, static_cast<double>(s.frames), static_cast<double>(frames), mb.data(), qb.data());
     }
   }

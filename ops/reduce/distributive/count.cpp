@@ -31,7 +31,7 @@ class Count final : public Reducer {
       auto& s = static_cast<State&>(state);
       std::uint64_t* __restrict c = s.values.data();
       for (std::size_t k = 0; k < batch.size(); ++k) {
-        const T* __restrict x = batch.frame_as<T>(k) + s.range.begin;
+        const T* __restrict x = batch.pixels_as<T>(k, s.range.begin);
         for (std::size_t i = 0; i < s.range.size(); ++i) c[i] += (x[i] == x[i]) ? 1 : 0;
       }
     }

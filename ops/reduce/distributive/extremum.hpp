@@ -51,10 +51,10 @@ class Extremum final : public Reducer {
     const std::size_t n = s.range.size(), at = s.range.begin;
     std::size_t k = 0;
     for (; k + 4 <= batch.size(); k += 4) {
-      fold4(s.values.data(), batch.frame_as<T>(k) + at, batch.frame_as<T>(k + 1) + at,
-            batch.frame_as<T>(k + 2) + at, batch.frame_as<T>(k + 3) + at, n);
+      fold4(s.values.data(), batch.pixels_as<T>(k, at), batch.pixels_as<T>(k + 1, at),
+            batch.pixels_as<T>(k + 2, at), batch.pixels_as<T>(k + 3, at), n);
     }
-    for (; k < batch.size(); ++k) fold(s.values.data(), batch.frame_as<T>(k) + at, n);
+    for (; k < batch.size(); ++k) fold(s.values.data(), batch.pixels_as<T>(k, at), n);
   }
 
   void do_combine(ReducerState& into, const ReducerState& from) const override {

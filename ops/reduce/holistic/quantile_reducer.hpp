@@ -50,7 +50,7 @@ class QuantileReducer final : public QuantileReducerBase {
   void do_update(ReducerState& state, const FrameBatch& batch) const override {
     auto& s = static_cast<State&>(state);
     for (std::size_t k = 0; k < batch.size(); ++k) {
-      const T* values = batch.frame_as<T>(k) + s.range.begin;
+      const T* values = batch.pixels_as<T>(k, s.range.begin);
       if constexpr (kKeysAreValues) {
         if (batch.owner) {
           s.borrow_row(values, batch.owner);
