@@ -64,6 +64,10 @@ struct RunOptions {
   /// of the reducer states, when nothing else needs the processed frames;
   /// false always writes processed frames first (the two must agree).
   bool ops_by_tile = true;
+  /// Lets pixel-moving ops at the end of the chain (flip, rectangle) apply
+  /// once to each result instead of to every frame (engine/pixel_moves.hpp);
+  /// false applies them to every frame (the two must agree).
+  bool move_pixel_ops = true;
 };
 
 }  // namespace ims

@@ -151,6 +151,9 @@ std::string Plan::explain() const {
       << (frames_kept_in_place ? ", values kept in place for the quantiles" : "")
       << (ops_by_tile ? ", ops computed tile by tile inside the reduction" : "")
       << ", " << (parallel_reads ? "parallel" : "serial") << " reads";
+  if (!ops_on_results.empty()) {
+    out << "; " << ops_on_results << " applied once to each result (statistics are per pixel)";
+  }
   if (!quantiles.empty()) out << "; quantiles: " << quantiles;
   return out.str();
 }

@@ -31,6 +31,9 @@ struct Plan {
   /// in cache, instead of whole processed frames being written to memory
   /// and read back (RunOptions::ops_by_tile).
   bool ops_by_tile = false;
+  /// Ops applied once to each result rather than to every frame (their
+  /// describe()s; empty when none): `frame` is the frame before them.
+  std::string ops_on_results;
   /// Quantile reducers: the method, passes over the data and why (empty
   /// when the run has none).
   std::string quantiles;

@@ -10,6 +10,7 @@
 #include "engine/core/logging.hpp"
 #include "engine/core/strings.hpp"
 #include "engine/histogram_select.hpp"
+#include "engine/pixel_moves.hpp"
 #include "engine/processed_series.hpp"
 #include "engine/progress.hpp"
 #include "engine/quantile_plan.hpp"
@@ -73,7 +74,8 @@ StagedImages run_whole(const Pipeline& pipeline, const RunOptions& options, Accu
 
 RunResult run(const Pipeline& given, const RunOptions& options) {
   if (!given.source) throw Error(ErrorKind::internal, "pipeline has no source");
-  const Pipeline pipeline = flatten(given);
+  ResultOps split = move_pixel_ops_to_results(flatten(given), options);
+  const Pipeline& pipeline = split.pipeline;
   const auto start = Clock::now();
   const double cpu_start = process_cpu_seconds();
   const unsigned threads = options.threads > 0 ? options.threads : default_thread_count();
@@ -87,7 +89,10 @@ RunResult run(const Pipeline& given, const RunOptions& options) {
     if (options.progress) options.progress->finish(false);
     throw;
   }
-  result.images = std::move(staged.images);
+  const auto moves_start = Clock::now();
+  result.images = apply_to_results(split.after, std::move(staged.images));
+  staged.stages.finalize += seconds_since(moves_start);
+  result.ops_on_results = std::move(split.after);
 
   RunReport& report = result.report;
   report.stages = staged.stages;
@@ -95,6 +100,7 @@ RunResult run(const Pipeline& given, const RunOptions& options) {
   for (const auto& r : pipeline.reducers) report.statistics.push_back(r->name());
   for (const auto& w : pipeline.writers) report.outputs.push_back(w->describe());
   report.plan = staged.first_plan;
+  report.plan.ops_on_results = ops_text(result.ops_on_results);
   report.frames = report.plan.frames;
   report.bytes = staged.source_passes * report.plan.frames * pipeline.source->frame_bytes();
   report.wall_seconds = report.engine_seconds = seconds_since(start);

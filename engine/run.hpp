@@ -11,8 +11,13 @@ namespace ims {
 
 struct RunResult {
   RunReport report;
-  /// The reducer states after the last frame (mergeable with other runs).
+  /// The reducer states after the last frame (mergeable with other runs),
+  /// over the frames before ops_on_results.
   Accumulation accumulation;
+  /// Pixel-moving ops the run applied to the finalised images rather than
+  /// to every frame: apply them (apply_to_results) after finalising merged
+  /// states too.
+  OpList ops_on_results;
   /// One image per reducer, in pipeline order.
   std::vector<FrameBuffer> images;
 };

@@ -268,6 +268,7 @@ class FlipOp final : public FrameOp {
 
   std::string name() const override { return "flip"; }
   std::string describe() const override { return "flip=" + code_; }
+  bool moves_pixels() const override { return true; }
   /// Mirrors take each output row from one input row, so they run by bands
   /// of rows; on a band, apply() is already right (a top-bottom mirror's
   /// band comes in input order and goes out reversed).

@@ -55,6 +55,12 @@ class FrameOp {
     (void)input;
     return std::nullopt;
   }
+  /// True when the op only moves or selects pixels, the same way in every
+  /// frame, keeping their values and dtype (flips, crops): a per-pixel
+  /// statistic of its outputs is then the op applied to the statistic of
+  /// its inputs, and a run may apply it once to each result instead of to
+  /// every frame.
+  virtual bool moves_pixels() const { return false; }
   /// True when the op leaves frames of `input` exactly as they are (a
   /// rectangle covering the whole frame): chains then skip it.
   virtual bool is_identity(const FrameInfo& input) const {

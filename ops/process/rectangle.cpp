@@ -80,6 +80,7 @@ class RectangleOp final : public FrameOp {
 
   std::string name() const override { return "rectangle"; }
   std::string describe() const override { return "rectangle=" + text_; }
+  bool moves_pixels() const override { return true; }
 
   FrameInfo output_info(const FrameInfo& input) const override {
     return {region(input.shape).shape(), input.dtype};

@@ -47,6 +47,7 @@ class SubsampleOp final : public FrameOp {
 
   std::string name() const override { return "subsample"; }
   std::string describe() const override { return "subsample=" + text_; }
+  bool moves_pixels() const override { return true; }
 
   FrameInfo output_info(const FrameInfo& input) const override {
     const auto ceil_div = [](std::size_t a, std::size_t b) { return (a + b - 1) / b; };

@@ -5,6 +5,10 @@
 // every statistic, pixel type and thread count; runtime op errors must still
 // name their frame; and the planner must fall back whenever the chain or
 // the pipeline does not allow it.
+//
+// Pixel-moving ops at the end of a chain (flip, rectangle, subsample) apply
+// once to each result instead of to every frame (RunOptions::move_pixel_ops):
+// the same results again, for every statistic, and only when it pays.
 
 #include <gtest/gtest.h>
 
@@ -43,11 +47,12 @@ class CopiedSeries final : public ImageSeries {
 struct Outcome {
   std::vector<FrameBuffer> images;
   bool ops_by_tile = false;
+  std::string ops_on_results;
 };
 
 Outcome run_stats(std::shared_ptr<const ImageSeries> source, const OpList& ops,
                   const std::vector<std::string>& stats, unsigned threads, bool by_tile,
-                  QuantileMethod method = QuantileMethod::automatic) {
+                  QuantileMethod method = QuantileMethod::automatic, bool move_pixel_ops = false) {
   Pipeline p;
   p.source = source;
   p.ops = ops;
@@ -57,8 +62,9 @@ Outcome run_stats(std::shared_ptr<const ImageSeries> source, const OpList& ops,
   o.threads = threads;
   o.ops_by_tile = by_tile;
   o.quantile_method = method;
+  o.move_pixel_ops = move_pixel_ops;
   auto result = run(p, o);
-  return {std::move(result.images), result.report.plan.ops_by_tile};
+  return {std::move(result.images), result.report.plan.ops_by_tile, result.report.plan.ops_on_results};
 }
 
 /// Bit-equal, except float sums (mean, var...) which may round differently
@@ -196,7 +202,10 @@ TEST(OpsByTilePlan, OnlyRowMappingChainsFeedingReducersAlone) {
     p.ops = make_ops(texts, source->frame_info(), images);
     p.reducers.push_back(make_reducer("max", OpChain(p.ops, source->frame_info()).output()));
     if (writer) p.writers.push_back(std::make_shared<NullWriter>());
-    return run(p, RunOptions{.threads = 1}).report.plan;
+    RunOptions o;
+    o.threads = 1;
+    o.move_pixel_ops = false;  // else trailing flips and crops leave the chain
+    return run(p, o).report.plan;
   };
   const Plan tiled = plan_of({"flip=h", "add=1", "rectangle=3:50,:"}, false);
   EXPECT_TRUE(tiled.ops_by_tile);
@@ -206,6 +215,61 @@ TEST(OpsByTilePlan, OnlyRowMappingChainsFeedingReducersAlone) {
   EXPECT_FALSE(plan_of({"gaussian_filter=1"}, false).ops_by_tile) << "a filter mixes rows";
   EXPECT_FALSE(plan_of({"flip=h"}, true).ops_by_tile) << "a writer needs whole processed frames";
   EXPECT_FALSE(plan_of({}, false).ops_by_tile) << "no ops";
+}
+
+TYPED_TEST(OpsByTile, TrailingPixelMovesOnResultsEqualMovesOnEveryFrame) {
+  const FrameShape shape{70, 33};
+  auto stack = test::random_stack<TypeParam>(21, shape, 61);
+  const auto source = test::as_series(stack, shape);
+  Images images;
+  images.by_name["dark"] = std::make_shared<FrameBuffer>(random_frame<TypeParam>(shape, 62));
+  const std::vector<std::string> stats = {"max", "min", "sum", "mean", "var", "std", "count", "median",
+                                          "percentile:90", "nanmedian"};
+  struct Case {
+    std::vector<std::string> ops;
+    std::string moved;  // the plan's ops_on_results
+  };
+  const std::vector<Case> cases = {
+      {{"dark=dark", "flip=v", "rectangle=0:70,0:33"}, "flip=v, rectangle=0:70,0:33"},
+      {{"dark=dark", "flip=r90", "rectangle=0:20,:"}, "flip=r90, rectangle=0:20,:"},  // keeps 20 of 33 rows
+      {{"flip=t", "dark=dark;mode=wrap"}, ""},                                      // nothing after the dark
+      {{"flip=h", "subsample=2"}, ""},        // a quarter of the pixels: cheaper on every frame
+      {{"flip=h", "subsample=1,2", "flip=vh"}, "flip=h, subsample=1,2, flip=vh"},  // half
+  };
+  for (const Case& c : cases) {
+    const FrameInfo input = source->frame_info();
+    Images with_transposed = images;
+    with_transposed.by_name["dark"] = std::make_shared<FrameBuffer>(random_frame<TypeParam>({33, 70}, 62));
+    const OpList ops = make_ops(c.ops, input, c.ops.front() == "flip=t" ? with_transposed : images);
+    const Outcome want = run_stats(source, ops, stats, 1, true, QuantileMethod::automatic, false);
+    ASSERT_EQ(want.ops_on_results, "");
+    for (unsigned threads : {1u, 2u}) {
+      const Outcome got = run_stats(source, ops, stats, threads, true, QuantileMethod::automatic, true);
+      EXPECT_EQ(got.ops_on_results, c.moved) << c.ops.front();
+      for (std::size_t s = 0; s < stats.size(); ++s) {
+        expect_same(got.images[s], want.images[s], c.ops.front() + " ... " + c.ops.back() + ", " + stats[s]);
+      }
+    }
+  }
+}
+
+TEST(PixelMoves, NotWithWritersAndSaidInThePlan) {
+  const FrameShape shape{16, 8};
+  auto stack = test::random_stack<std::uint16_t>(5, shape, 3);
+  Pipeline p;
+  p.source = test::as_series(stack, shape);
+  Images images;
+  p.ops = make_ops({"add=1", "flip=r270"}, p.source->frame_info(), images);
+  p.reducers.push_back(make_reducer("max", OpChain(p.ops, p.source->frame_info()).output()));
+  const auto moved = run(p, RunOptions{.threads = 1});
+  EXPECT_EQ(moved.report.plan.ops_on_results, "flip=r270");
+  EXPECT_NE(moved.report.plan.explain().find("flip=r270 applied once to each result"), std::string::npos)
+      << moved.report.plan.explain();
+  ASSERT_EQ(moved.ops_on_results.size(), 1u);
+  EXPECT_EQ(moved.images[0].shape(), (FrameShape{8, 16}));
+  EXPECT_EQ(moved.report.plan.frame.shape, (FrameShape{16, 8})) << "the frames streamed: before the flip";
+  p.writers.push_back(std::make_shared<NullWriter>());
+  EXPECT_EQ(run(p, RunOptions{.threads = 1}).report.plan.ops_on_results, "") << "a writer needs the flipped frames";
 }
 
 TEST(Tiles, WholeRowsUnlessARowIsWiderThanATile) {
