@@ -33,7 +33,6 @@ constexpr std::size_t kFramesPerTilePass = OpChain::kMaxFrames;
 struct TileWork {
   std::vector<FrameBuffer> scratch;
   FrameBuffer buffer;
-  std::vector<const std::byte*> frames;
 };
 
 /// Buffers for one batch in flight, recycled through the pool.
@@ -342,26 +341,26 @@ class StreamingGraph {
     const std::size_t row_bytes = cols * dtype_size(plan_.frame.dtype);
     const std::size_t tile_bytes = shape.rows * row_bytes;
     TileWork& work = tile_work_.local();
-    if (work.frames.empty()) {
+    if (work.buffer.bytes() == 0) {
       work.buffer = FrameBuffer({kFramesPerTilePass * (plan_.tile_pixels / cols), cols}, plan_.frame.dtype);
-      work.frames.resize(kFramesPerTilePass);
     }
     const std::size_t row0 = range.begin / cols;
     std::array<ConstFrameView, kFramesPerTilePass> in;
     std::array<FrameView, kFramesPerTilePass> out;
+    std::array<const std::byte*, kFramesPerTilePass> frames;
     for (std::size_t g = 0; g < source.size(); g += kFramesPerTilePass) {
       const std::size_t n = std::min(kFramesPerTilePass, source.size() - g);
       for (std::size_t k = 0; k < n; ++k) {
         in[k] = chain_.input_rows(source_frame(source, g + k), row0, shape.rows);
         out[k] = FrameView{work.buffer.data() + k * tile_bytes, shape, plan_.frame.dtype};
-        work.frames[k] = out[k].data();
+        frames[k] = out[k].data();
       }
       try {
         chain_.apply_rows({in.data(), n}, row0, {out.data(), n}, work.scratch);
       } catch (const Error&) {
         rethrow_naming_frame(source.first + g, {in.data(), n}, row0, {out.data(), n}, work.scratch);
       }
-      FrameBatch batch{source.first + g, {work.frames.data(), n}, plan_.frame, {}, range.begin};
+      FrameBatch batch{source.first + g, {frames.data(), n}, plan_.frame, {}, range.begin};
       accumulation_.update_tile(tile, batch);
     }
   }

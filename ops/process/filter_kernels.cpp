@@ -83,6 +83,20 @@ ParamSpec cval_param() {
           .doc = "the value outside the frame in mode constant"};
 }
 
+ParamSpec size_param() {
+  return {.name = "size",
+          .type = ParamType::string,
+          .doc = "window in pixels: one integer, or ROWS,COLS per axis",
+          .required = true};
+}
+
+ParamSpec truncate_param() {
+  return {.name = "truncate",
+          .type = ParamType::number,
+          .default_value = "4",
+          .doc = "kernel radius in sigmas: int(truncate*sigma + 0.5) pixels"};
+}
+
 Boundary boundary_from(const Params& params) {
   Boundary b;
   const std::string mode = params.get_string("mode");

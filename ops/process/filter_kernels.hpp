@@ -42,6 +42,10 @@ struct Boundary {
 /// The `mode` and `cval` parameters every filter op takes.
 ParamSpec mode_param();
 ParamSpec cval_param();
+/// The window of the uniform and median filters ("size=3" or "size=3,5").
+ParamSpec size_param();
+/// The kernel radius of the gaussian filters, in sigmas.
+ParamSpec truncate_param();
 /// Reads `mode` and `cval` from an op's params.
 Boundary boundary_from(const Params& params);
 std::string_view mode_name(BoundaryMode mode);

@@ -142,10 +142,7 @@ OpInfo gauss_laplace_op_info() {
             .doc = "output of integer frames: float32, or input (hexrd: the input dtype, negative "
                    "values of unsigned frames wrap); float frames keep their dtype",
             .choices = {"float32", "input"}},
-           {.name = "truncate",
-            .type = ParamType::number,
-            .default_value = "4",
-            .doc = "kernel radius in sigmas: int(truncate*sigma + 0.5) pixels"},
+           filters::truncate_param(),
            filters::mode_param(),
            filters::cval_param()},
       .make = make};

@@ -92,10 +92,7 @@ OpInfo gaussian_filter_op_info() {
                       "standard deviation in pixels: one value, or ROWS,COLS per axis (0 = no blur "
                       "along that axis)",
                   .required = true},
-                 {.name = "truncate",
-                  .type = ParamType::number,
-                  .default_value = "4",
-                  .doc = "kernel radius in sigmas: int(truncate*sigma + 0.5) pixels"},
+                 filters::truncate_param(),
                  filters::mode_param(),
                  filters::cval_param()},
       .make = make};

@@ -223,10 +223,7 @@ OpInfo median_filter_op_info() {
               "median over a ROWS x COLS window, scipy.ndimage.median_filter (an even window gives "
               "the upper "
               "of its middle values; output dtype = input dtype)",
-          .params = {{.name = "size",
-                      .type = ParamType::string,
-                      .doc = "window in pixels: one integer, or ROWS,COLS per axis",
-                      .required = true},
+          .params = {filters::size_param(),
                      filters::mode_param(),
                      filters::cval_param()},
           .make = make};

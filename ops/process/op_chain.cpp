@@ -85,13 +85,15 @@ void OpChain::find_runs(const std::vector<std::optional<RowSource>>& sources) {
   }
 }
 
+std::size_t OpChain::scratch_rows(std::size_t i, std::size_t frames) const {
+  const std::size_t rows = in_band_[i] ? std::min(infos_[i].shape.rows, band_rows_) : infos_[i].shape.rows;
+  return rows * frames;  // the frames' results one after the other
+}
+
 std::vector<FrameBuffer> OpChain::make_scratch(std::size_t frames) const {
   std::vector<FrameBuffer> scratch;
   for (std::size_t i = 0; i + 1 < ops_.size(); ++i) {
-    FrameInfo info = infos_[i];
-    if (in_band_[i]) info.shape.rows = std::min(info.shape.rows, band_rows_);
-    info.shape.rows *= frames;  // the frames' results one after the other
-    scratch.emplace_back(info);
+    scratch.emplace_back(FrameShape{scratch_rows(i, frames), infos_[i].shape.cols}, infos_[i].dtype);
   }
   return scratch;
 }
@@ -99,8 +101,7 @@ std::vector<FrameBuffer> OpChain::make_scratch(std::size_t frames) const {
 bool OpChain::scratch_fits(const std::vector<FrameBuffer>& scratch, std::size_t frames) const {
   if (scratch.size() + 1 != ops_.size()) return false;
   for (std::size_t i = 0; i < scratch.size(); ++i) {
-    const std::size_t rows = in_band_[i] ? std::min(infos_[i].shape.rows, band_rows_) : infos_[i].shape.rows;
-    if (scratch[i].shape().rows < rows * frames) return false;
+    if (scratch[i].shape().rows < scratch_rows(i, frames)) return false;
   }
   return true;
 }

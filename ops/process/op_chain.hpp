@@ -69,6 +69,8 @@ class OpChain {
   /// apply_band over every band of dst (rows [row0, ...) of the run's output).
   void apply_run(std::size_t first, std::span<const ConstFrameView> in, std::size_t in_first,
                  std::size_t row0, std::span<const FrameView> dst, std::vector<FrameBuffer>& scratch) const;
+  /// Rows of op i's scratch for `frames` frames: a band or a whole frame each.
+  std::size_t scratch_rows(std::size_t i, std::size_t frames) const;
   /// scratch holds what make_scratch(frames) makes.
   bool scratch_fits(const std::vector<FrameBuffer>& scratch, std::size_t frames) const;
 

@@ -89,6 +89,14 @@ void map_frames(const char* op, std::span<const ConstFrameView> in, std::span<co
   for (std::size_t k = 0; k < in.size(); ++k) map_pixels(in[k].as<In>(), out[k].as<Out>(), in[k].pixels(), f);
 }
 
+/// Guards an op's image (or band of it) against a frame of another shape.
+inline void check_image(const char* op, ConstFrameView image, ConstFrameView frame) {
+  if (image.shape() != frame.shape()) {
+    throw Error(ErrorKind::internal, std::string(op) + ": image is " + to_string(image.shape()) + ", frame is " +
+                                         to_string(frame.shape()));
+  }
+}
+
 /// Rows [row0, row0 + rows) of an image of a frame's shape, for ops
 /// applied band by band (FrameOp::apply_rows).
 inline ConstFrameView image_rows(const FrameBuffer& image, std::size_t row0, std::size_t rows) {
@@ -100,10 +108,7 @@ inline ConstFrameView image_rows(const FrameBuffer& image, std::size_t row0, std
 template <class Out, class In, class Img, class F>
 void map_frame(const char* op, ConstFrameView in, ConstFrameView image, FrameView out, F f) {
   check_output<Out>(op, in.pixels(), out);
-  if (image.shape() != in.shape()) {
-    throw Error(ErrorKind::internal, std::string(op) + ": image is " + to_string(image.shape()) +
-                                         ", frame is " + to_string(in.shape()));
-  }
+  check_image(op, image, in);
   map_pixels(in.as<In>(), image.as<Img>(), out.as<Out>(), in.pixels(), f);
 }
 
@@ -117,10 +122,7 @@ void map_frames(const char* op, std::span<const ConstFrameView> in, ConstFrameVi
   }
   for (std::size_t k = 0; k < in.size(); ++k) {
     check_output<Out>(op, in[k].pixels(), out[k]);
-    if (image.shape() != in[k].shape()) {
-      throw Error(ErrorKind::internal, std::string(op) + ": image is " + to_string(image.shape()) +
-                                           ", frame is " + to_string(in[k].shape()));
-    }
+    check_image(op, image, in[k]);
   }
   map_pixels4(in[0].as<In>(), in[1].as<In>(), in[2].as<In>(), in[3].as<In>(), image.as<Img>(), out[0].as<Out>(),
               out[1].as<Out>(), out[2].as<Out>(), out[3].as<Out>(), in[0].pixels(), f);

@@ -172,10 +172,7 @@ OpInfo uniform_filter_op_info() {
           .summary =
               "mean over a ROWS x COLS window, scipy.ndimage.uniform_filter (output dtype = input "
               "dtype)",
-          .params = {{.name = "size",
-                      .type = ParamType::string,
-                      .doc = "window in pixels: one integer, or ROWS,COLS per axis",
-                      .required = true},
+          .params = {filters::size_param(),
                      filters::mode_param(),
                      filters::cval_param()},
           .make = make};
