@@ -78,6 +78,7 @@ class StreamingGraph {
         source_(*pipeline.source),
         accumulation_(pipeline.reducers, plan.frames),
         chain_(pipeline.ops, plan.source_frame),
+        folded_map_(plan.ops_folded ? chain_.pixel_map() : std::nullopt),
         batches_((plan.frames + plan.batch_frames - 1) / plan.batch_frames) {
     allocate_slots();
   }
@@ -301,8 +302,12 @@ class StreamingGraph {
   void reduce_batch(const FrameBatch& batch) {
     if (pipeline_.reducers.empty()) return;
     StageClock::Scope timer(reduce_clock_);
+    FrameBatch mapped = batch;
+    if (folded_map_) mapped.map = &*folded_map_;
     tbb::parallel_for(std::size_t{0}, accumulation_.tiles().size(), [&](std::size_t tile) {
-      if (plan_.ops_by_tile) {
+      if (folded_map_) {
+        accumulation_.update_tile(tile, mapped);
+      } else if (plan_.ops_by_tile) {
         reduce_tile_with_ops(tile, batch);
       } else {
         accumulation_.update_tile(tile, batch);
@@ -371,6 +376,7 @@ class StreamingGraph {
   const ImageSeries& source_;
   Accumulation accumulation_;
   const OpChain chain_;
+  const std::optional<PixelMap> folded_map_;  // Plan::ops_folded: the chain, for the reducers to fold
   std::vector<BatchSlot> slots_;
   tbb::concurrent_queue<BatchSlot*> pool_;
   tbb::enumerable_thread_specific<std::vector<FrameBuffer>> scratch_;

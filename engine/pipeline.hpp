@@ -68,6 +68,10 @@ struct RunOptions {
   /// once to each result instead of to every frame (engine/pixel_moves.hpp);
   /// false applies them to every frame (the two must agree).
   bool move_pixel_ops = true;
+  /// Lets a chain that is one pixel map (engine/core/pixel_map.hpp) run
+  /// inside the reducers' folds when it runs by tile; false computes its
+  /// rows tile by tile first (the two must agree).
+  bool fold_pixel_maps = true;
 };
 
 }  // namespace ims

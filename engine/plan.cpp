@@ -28,6 +28,14 @@ FrameInfo chain_output(const Pipeline& pipeline, FrameInfo info) { return OpChai
 std::size_t ceil_div(std::size_t a, std::size_t b) { return (a + b - 1) / b; }
 std::size_t round_up(std::size_t a, std::size_t b) { return ceil_div(a, b) * b; }
 
+// Whether the op chain is one map every reducer folds (Plan::ops_folded).
+bool ops_fold_into_reducers(const Pipeline& pipeline, const RunOptions& options, const Plan& plan) {
+  return plan.ops_by_tile && options.fold_pixel_maps &&
+         std::all_of(pipeline.reducers.begin(), pipeline.reducers.end(),
+                     [](const auto& r) { return r->folds_pixel_maps(); }) &&
+         OpChain(pipeline.ops, plan.source_frame).pixel_map().has_value();
+}
+
 // Whether the op chain can run inside the reduction, tile by tile.
 bool ops_run_by_tile(const Pipeline& pipeline, const RunOptions& options, const Plan& plan) {
   return options.ops_by_tile && !pipeline.ops.empty() && pipeline.writers.empty() && !pipeline.reducers.empty() &&
@@ -109,6 +117,7 @@ Plan make_plan(const Pipeline& pipeline, const RunOptions& options) {
   plan.tile_pixels = tile_pixels_for(plan.frame);
   plan.tiles = (plan.frame.shape.pixels() + plan.tile_pixels - 1) / plan.tile_pixels;
   plan.ops_by_tile = ops_run_by_tile(pipeline, options, plan);
+  plan.ops_folded = ops_fold_into_reducers(pipeline, options, plan);
   plan.state_bytes = state_bytes(pipeline, plan.frame, plan.frames);
   // A frame in flight costs its source bytes (a pooled copy, or mapped pages),
   // its processed copy when there are ops not run by tile, and what writers
@@ -149,7 +158,9 @@ std::string Plan::explain() const {
       << "); " << tiles << " tile" << (tiles == 1 ? "" : "s") << " of " << tile_pixels
       << " pixels; " << (zero_copy ? "frames used in place (no copy)" : "frames copied into pooled buffers")
       << (frames_kept_in_place ? ", values kept in place for the quantiles" : "")
-      << (ops_by_tile ? ", ops computed tile by tile inside the reduction" : "")
+      << (ops_folded    ? ", ops folded into the reducers' loops (the frames streamed once, as without ops)"
+          : ops_by_tile ? ", ops computed tile by tile inside the reduction"
+                        : "")
       << ", " << (parallel_reads ? "parallel" : "serial") << " reads";
   if (!ops_on_results.empty()) {
     out << "; " << ops_on_results << " applied once to each result (statistics are per pixel)";

@@ -31,6 +31,11 @@ struct Plan {
   /// in cache, instead of whole processed frames being written to memory
   /// and read back (RunOptions::ops_by_tile).
   bool ops_by_tile = false;
+  /// Further, the chain is one map (a dark of the frames' dtype) that every
+  /// reducer applies inside its fold, pixel by pixel: the reducers get the
+  /// source frames with the map (FrameBatch::map), no processed rows at all
+  /// (RunOptions::fold_pixel_maps).
+  bool ops_folded = false;
   /// Ops applied once to each result rather than to every frame (their
   /// describe()s; empty when none): `frame` is the frame before them.
   std::string ops_on_results;

@@ -42,6 +42,7 @@ std::string RunReport::to_json() const {
                {"tiles", plan.tiles},
                {"zero_copy", plan.zero_copy},
                {"ops_by_tile", plan.ops_by_tile},
+               {"ops_folded", plan.ops_folded},
                {"ops_on_results", plan.ops_on_results},
                {"parallel_reads", plan.parallel_reads},
                {"quantiles", plan.quantiles},

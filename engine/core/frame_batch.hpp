@@ -9,6 +9,8 @@
 
 namespace ims {
 
+struct PixelMap;
+
 /// Frames [first, first + size()) of a run, in native layout (C order, native
 /// byte order, `info` shape and dtype). Each pointer addresses pixel
 /// `window_begin` of its frame: usually 0, the whole frame; when the engine
@@ -27,6 +29,10 @@ struct FrameBatch {
   std::shared_ptr<const void> owner;
   /// The flat pixel index the frame pointers address.
   std::size_t window_begin = 0;
+  /// Set when the frames are an op's input and the reducers fold the op's
+  /// output, mapping each pixel inside their folds (engine/core/pixel_map.hpp;
+  /// only reducers whose folds_pixel_maps() is true get such batches).
+  const PixelMap* map = nullptr;
 
   std::size_t size() const { return frames.size(); }
   /// Frame k from flat pixel `pixel` on (at least window_begin).

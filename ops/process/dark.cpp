@@ -4,59 +4,14 @@
 // clamp can see it (a pixel 3 counts below the dark becomes 65533): ims
 // clamps at 0 by default and reproduces hexrd with mode=wrap.
 
-#include <limits>
-#include <type_traits>
-
 #include "engine/core/error.hpp"
+#include "engine/core/pixel_map.hpp"
 #include "ops/process/arithmetic.hpp"
 #include "ops/process/numpy_promotion.hpp"
 #include "ops/process/pixel_kernels.hpp"
 
 namespace ims {
 namespace {
-
-enum class DarkMode { clamp, wrap };
-
-// a - b clamped to [0, max of R], exactly: no wrap-around, no overflow.
-template <class R>
-R clamped_difference(R a, R b) {
-  constexpr R kMax = std::numeric_limits<R>::max();
-  if constexpr (std::is_unsigned_v<R>) {
-    return a > b ? static_cast<R>(a - b) : R{0};
-  } else if constexpr (sizeof(R) < 8) {
-    // int16 and int32 differences fit the next wider type.
-    using Wide = std::conditional_t<sizeof(R) == 2, std::int32_t, std::int64_t>;
-    const Wide d = static_cast<Wide>(a) - static_cast<Wide>(b);
-    return d < 0 ? R{0} : d > kMax ? kMax : static_cast<R>(d);
-  } else {
-    R d{};
-    if (__builtin_sub_overflow(a, b, &d)) return b < 0 ? kMax : R{0};
-    return d < 0 ? R{0} : d;
-  }
-}
-
-// numpy's a - b then ret[ret < 0] = 0: integer subtraction modulo 2^bits
-// (done in unsigned arithmetic, where C++ defines it).
-template <class R>
-R wrapped_difference(R a, R b) {
-  using U = std::make_unsigned_t<R>;
-  const R d = static_cast<R>(static_cast<U>(static_cast<U>(a) - static_cast<U>(b)));
-  if constexpr (std::is_signed_v<R>) return d < 0 ? R{0} : d;
-  return d;  // unsigned: numpy's clamp never fires
-}
-
-template <class R, DarkMode kMode>
-R subtract_dark(R a, R b) {
-  if constexpr (std::is_floating_point_v<R>) {
-    // Both modes: numpy's float subtraction; NaN and -0.0 stay (not < 0).
-    const R d = a - b;
-    return d < 0 ? R{0} : d;
-  } else if constexpr (kMode == DarkMode::wrap) {
-    return wrapped_difference(a, b);
-  } else {
-    return clamped_difference(a, b);
-  }
-}
 
 class DarkOp final : public PixelwiseOp {
  public:
@@ -70,6 +25,14 @@ class DarkOp final : public PixelwiseOp {
   FrameInfo output_info(const FrameInfo& input) const override {
     check_image_shape(*dark_, input.shape, "dark");
     return {input.shape, promote_types(input.dtype, dark_->info().dtype)};
+  }
+
+  // Folded into the reducers when frame and dark share their dtype (no
+  // promotion to apply), the common uint16 - uint16.
+  std::optional<PixelMap> pixel_map(const FrameInfo& input) const override {
+    const FrameBuffer& dark = dark_->get();
+    if (dark.dtype() != input.dtype || dark.shape() != input.shape) return std::nullopt;
+    return PixelMap{mode_ == DarkMode::wrap ? PixelMap::Kind::dark_wrap : PixelMap::Kind::dark_clamp, dark.view()};
   }
 
   void apply_rows_of(std::span<const ConstFrameView> in, std::span<const FrameView> out,

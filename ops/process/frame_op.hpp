@@ -10,6 +10,7 @@
 
 #include "engine/core/frame.hpp"
 #include "engine/core/image_series.hpp"
+#include "engine/core/pixel_map.hpp"
 
 namespace ims {
 
@@ -66,6 +67,14 @@ class FrameOp {
   virtual bool is_identity(const FrameInfo& input) const {
     (void)input;
     return false;
+  }
+  /// The op as a map the reducers apply inside their folds (PixelMap), when
+  /// it is one for frames of `input`: a pixelwise op keeping their dtype. A
+  /// reduction whose whole chain is such an op then streams the frames once,
+  /// as if there were no op. Its image stays valid as long as the op lives.
+  virtual std::optional<PixelMap> pixel_map(const FrameInfo& input) const {
+    (void)input;
+    return std::nullopt;
   }
   /// Loads what the op needs before the first frame (its LazyImages). Called
   /// once, in chain order, after the whole pipeline has been validated.

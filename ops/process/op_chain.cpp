@@ -184,6 +184,18 @@ ConstFrameView OpChain::input_rows(ConstFrameView in, std::size_t row0, std::siz
   return rows_of(in, in_rows_.front().band_begin(row0, rows), rows);
 }
 
+std::optional<PixelMap> OpChain::pixel_map() const {
+  std::optional<PixelMap> map;
+  FrameInfo info = input_;
+  for (std::size_t i = 0; i < ops_.size(); info = infos_[i], ++i) {
+    if (identity_[i]) continue;
+    if (map) return std::nullopt;  // a second op that does something
+    as_op(i, *ops_[i], [&] { map = ops_[i]->pixel_map(info); });
+    if (!map) return std::nullopt;
+  }
+  return map;
+}
+
 void OpChain::prepare() const {
   for (std::size_t i = 0; i < ops_.size(); ++i) as_op(i, *ops_[i], [&] { ops_[i]->prepare(); });
 }

@@ -56,6 +56,10 @@ class OpChain {
   /// frames from memory side by side and reads its image once for all.
   void apply_rows(std::span<const ConstFrameView> in, std::size_t row0, std::span<const FrameView> out,
                   std::vector<FrameBuffer>& scratch) const;
+  /// The chain as one map the reducers apply inside their folds: when the
+  /// only op that does something (rectangles keeping the whole frame do
+  /// nothing) has a FrameOp::pixel_map(). Loads that op's image.
+  std::optional<PixelMap> pixel_map() const;
   /// Every op's prepare(), in order.
   void prepare() const;
 

@@ -36,6 +36,10 @@ void Reducer::update(ReducerState& state, const FrameBatch& batch) const {
                                          std::string(dtype_name(input_.dtype)))
         .with_stage(name_);
   }
+  if (batch.map && !folds_pixel_maps()) {
+    throw Error(ErrorKind::internal, "frames come with a pixel map, which this reducer does not fold")
+        .with_stage(name_);
+  }
   if (batch.size() == 0) return;
   do_update(state, batch);
   state.frames += batch.size();

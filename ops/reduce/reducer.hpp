@@ -78,6 +78,10 @@ class Reducer {
     return false;
   }
 
+  /// True when update() takes batches with a map (FrameBatch::map): the
+  /// reducer then folds the mapped values, pixel by pixel, inside its loops.
+  virtual bool folds_pixel_maps() const { return false; }
+
   /// An empty state for `range`. Any thread.
   std::unique_ptr<ReducerState> make_state(PixelRange range) const;
 

@@ -9,6 +9,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "engine/core/pixel_map.hpp"
 #include "ops/reduce/registry.hpp"
 
 namespace ims {
@@ -47,6 +48,7 @@ class Welford final : public Reducer {
   using Reducer::Reducer;
 
   std::size_t state_bytes_per_pixel() const override { return 2 * sizeof(double); }
+  bool folds_pixel_maps() const override { return true; }
 
  protected:
   std::unique_ptr<ReducerState> do_make_state(PixelRange range) const override {
@@ -54,18 +56,21 @@ class Welford final : public Reducer {
   }
 
   void do_update(ReducerState& state, const FrameBatch& batch) const override {
-    if constexpr (std::is_integral_v<T> && sizeof(T) <= 2) {
-      update_exact(static_cast<WelfordState&>(state), batch);
-    } else {
-      update_two_pass(static_cast<WelfordState&>(state), batch);
-    }
+    with_folded_values<T>(batch.map, [&](auto folded) {
+      if constexpr (std::is_integral_v<T> && sizeof(T) <= 2) {
+        update_exact(static_cast<WelfordState&>(state), batch, folded);
+      } else {
+        update_two_pass(static_cast<WelfordState&>(state), batch, folded);
+      }
+    });
   }
 
   // 8- and 16-bit integers: a batch's sum and sum of squares are exact in
   // 64-bit integers, so its mean and M2 = (K*S2 - S1^2) / K come out with a
   // single rounding, in one pass; then the usual Chan merge. Frames are read
   // four at a time in long runs (see SumState).
-  void update_exact(WelfordState& s, const FrameBatch& batch) const {
+  template <class Values>
+  void update_exact(WelfordState& s, const FrameBatch& batch, Values folded) const {
     constexpr std::size_t kMaxFrames = 16384;  // K * S2 and S1^2 stay below 2^62
     constexpr std::size_t kRun = 16384;        // pixels per run: scratch stays in L2
     const std::size_t n = s.range.size();
@@ -83,9 +88,9 @@ class Welford final : public Reducer {
         std::size_t k = f0;
         for (; k + 4 <= f1; k += 4) {
           moments4(s1.data(), s2.data(), batch.pixels_as<T>(k, at), batch.pixels_as<T>(k + 1, at),
-                   batch.pixels_as<T>(k + 2, at), batch.pixels_as<T>(k + 3, at), m);
+                   batch.pixels_as<T>(k + 2, at), batch.pixels_as<T>(k + 3, at), m, folded.from(at));
         }
-        for (; k < f1; ++k) moments4(s1.data(), s2.data(), batch.pixels_as<T>(k, at), nullptr, nullptr, nullptr, m);
+        for (; k < f1; ++k) moments4(s1.data(), s2.data(), batch.pixels_as<T>(k, at), nullptr, nullptr, nullptr, m, folded.from(at));
         for (std::size_t i = 0; i < m; ++i) {
           mb[i] = static_cast<double>(s1[i]) * inv;
           qb[i] = static_cast<double>(frames * s2[i] - s1[i] * s1[i]) * inv;
@@ -96,19 +101,21 @@ class Welford final : public Reducer {
   }
 
   // Adds up to four frames (b, c, d may be null) to the exact moments.
+  // `value(x, i)` is the value to fold for pixel i (FrameBatch::map).
+  template <class Values>
   [[gnu::noinline]] static void moments4(std::int64_t* __restrict s1, std::int64_t* __restrict s2,
                                          const T* __restrict a, const T* __restrict b, const T* __restrict c,
-                                         const T* __restrict d, std::size_t m) {
+                                         const T* __restrict d, std::size_t m, Values value) {
     if (!b) {
       for (std::size_t i = 0; i < m; ++i) {
-        const std::int64_t v = a[i];
+        const std::int64_t v = value(a[i], i);
         s1[i] += v;
         s2[i] += v * v;
       }
       return;
     }
     for (std::size_t i = 0; i < m; ++i) {
-      const std::int64_t va = a[i], vb = b[i], vc = c[i], vd = d[i];
+      const std::int64_t va = value(a[i], i), vb = value(b[i], i), vc = value(c[i], i), vd = value(d[i], i);
       s1[i] += (va + vb) + (vc + vd);
       s2[i] += (va * va + vb * vb) + (vc * vc + vd * vd);
     }
@@ -116,7 +123,8 @@ class Welford final : public Reducer {
 
   // Wider integers and floats: the batch mean, then the batch M2 around it
   // (two passes over the batch's runs, the second from cache), merged.
-  void update_two_pass(WelfordState& s, const FrameBatch& batch) const {
+  template <class Values>
+  void update_two_pass(WelfordState& s, const FrameBatch& batch, Values folded) const {
     constexpr std::size_t kRun = 8192;  // a batch's run of pixels stays in L2 between passes
     const std::size_t n = s.range.size();
     const std::size_t frames = batch.size();
@@ -127,20 +135,23 @@ class Welford final : public Reducer {
       const std::size_t m = std::min(kRun, n - b0), at = s.range.begin + b0;
       std::fill_n(mb.begin(), m, 0.0);
       std::fill_n(qb.begin(), m, 0.0);
-      for (std::size_t k = 0; k < frames; ++k) add_values(mb.data(), batch.pixels_as<T>(k, at), m);
+      for (std::size_t k = 0; k < frames; ++k) add_values(mb.data(), batch.pixels_as<T>(k, at), m, folded.from(at));
       for (std::size_t i = 0; i < m; ++i) mb[i] *= inv;
-      for (std::size_t k = 0; k < frames; ++k) add_squared_deviations(qb.data(), mb.data(), batch.pixels_as<T>(k, at), m);
+      for (std::size_t k = 0; k < frames; ++k) add_squared_deviations(qb.data(), mb.data(), batch.pixels_as<T>(k, at), m, folded.from(at));
       s.merge(b0, m, static_cast<double>(s.frames), static_cast<double>(frames), mb.data(), qb.data());
     }
   }
 
-  [[gnu::noinline]] static void add_values(double* __restrict sum, const T* __restrict x, std::size_t m) {
-    for (std::size_t i = 0; i < m; ++i) sum[i] += static_cast<double>(x[i]);
+  template <class Values>
+  [[gnu::noinline]] static void add_values(double* __restrict sum, const T* __restrict x, std::size_t m,
+                                           Values value) {
+    for (std::size_t i = 0; i < m; ++i) sum[i] += static_cast<double>(value(x[i], i));
   }
+  template <class Values>
   [[gnu::noinline]] static void add_squared_deviations(double* __restrict q, const double* __restrict mean,
-                                                       const T* __restrict x, std::size_t m) {
+                                                       const T* __restrict x, std::size_t m, Values value) {
     for (std::size_t i = 0; i < m; ++i) {
-      const double d = static_cast<double>(x[i]) - mean[i];
+      const double d = static_cast<double>(value(x[i], i)) - mean[i];
       q[i] += d * d;
     }
   }

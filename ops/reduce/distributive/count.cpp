@@ -5,6 +5,7 @@
 #include <cmath>
 #include <type_traits>
 
+#include "engine/core/pixel_map.hpp"
 #include "ops/reduce/builtin.hpp"
 
 namespace ims {
@@ -19,6 +20,7 @@ class Count final : public Reducer {
   using State = ArrayState<std::uint64_t>;
 
   std::size_t state_bytes_per_pixel() const override { return kPerPixel ? 8 : 0; }
+  bool folds_pixel_maps() const override { return true; }
 
  protected:
   std::unique_ptr<ReducerState> do_make_state(PixelRange range) const override {
@@ -29,11 +31,17 @@ class Count final : public Reducer {
   void do_update(ReducerState& state, const FrameBatch& batch) const override {
     if constexpr (kPerPixel) {
       auto& s = static_cast<State&>(state);
-      std::uint64_t* __restrict c = s.values.data();
-      for (std::size_t k = 0; k < batch.size(); ++k) {
-        const T* __restrict x = batch.pixels_as<T>(k, s.range.begin);
-        for (std::size_t i = 0; i < s.range.size(); ++i) c[i] += (x[i] == x[i]) ? 1 : 0;
-      }
+      with_folded_values<T>(batch.map, [&](auto folded) {
+        const auto value = folded.from(s.range.begin);
+        std::uint64_t* __restrict c = s.values.data();
+        for (std::size_t k = 0; k < batch.size(); ++k) {
+          const T* __restrict x = batch.pixels_as<T>(k, s.range.begin);
+          for (std::size_t i = 0; i < s.range.size(); ++i) {
+            const T v = value(x[i], i);
+            c[i] += (v == v) ? 1 : 0;
+          }
+        }
+      });
     }
   }
   void do_combine(ReducerState& into, const ReducerState& from) const override {

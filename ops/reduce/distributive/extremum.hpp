@@ -7,6 +7,7 @@
 #include <limits>
 #include <type_traits>
 
+#include "engine/core/pixel_map.hpp"
 #include "ops/reduce/registry.hpp"
 
 namespace ims {
@@ -18,6 +19,7 @@ class Extremum final : public Reducer {
   using State = ArrayState<T>;
 
   std::size_t state_bytes_per_pixel() const override { return sizeof(T); }
+  bool folds_pixel_maps() const override { return true; }
 
  protected:
   // Picks the new accumulator value; written so compilers vectorise it
@@ -49,27 +51,36 @@ class Extremum final : public Reducer {
   void do_update(ReducerState& state, const FrameBatch& batch) const override {
     auto& s = static_cast<State&>(state);
     const std::size_t n = s.range.size(), at = s.range.begin;
-    std::size_t k = 0;
-    for (; k + 4 <= batch.size(); k += 4) {
-      fold4(s.values.data(), batch.pixels_as<T>(k, at), batch.pixels_as<T>(k + 1, at),
-            batch.pixels_as<T>(k + 2, at), batch.pixels_as<T>(k + 3, at), n);
-    }
-    for (; k < batch.size(); ++k) fold(s.values.data(), batch.pixels_as<T>(k, at), n);
+    with_folded_values<T>(batch.map, [&](auto folded) {
+      folded = folded.from(at);
+      std::size_t k = 0;
+      for (; k + 4 <= batch.size(); k += 4) {
+        fold4(s.values.data(), batch.pixels_as<T>(k, at), batch.pixels_as<T>(k + 1, at),
+              batch.pixels_as<T>(k + 2, at), batch.pixels_as<T>(k + 3, at), n, folded);
+      }
+      for (; k < batch.size(); ++k) fold(s.values.data(), batch.pixels_as<T>(k, at), n, folded);
+    });
   }
 
   void do_combine(ReducerState& into, const ReducerState& from) const override {
     auto& a = static_cast<State&>(into);
-    fold(a.values.data(), static_cast<const State&>(from).values.data(), a.values.size());
+    fold(a.values.data(), static_cast<const State&>(from).values.data(), a.values.size(), PixelsAsTheyAre<T>{});
   }
 
   // Out of line so GCC keeps the restrict qualifiers and vectorises.
-  [[gnu::noinline]] static void fold(T* __restrict acc, const T* __restrict x, std::size_t n) {
-    for (std::size_t i = 0; i < n; ++i) acc[i] = pick(acc[i], x[i]);
+  // `value(x, i)` is the value to fold for pixel i (FrameBatch::map).
+  template <class Values>
+  [[gnu::noinline]] static void fold(T* __restrict acc, const T* __restrict x, std::size_t n, Values value) {
+    for (std::size_t i = 0; i < n; ++i) acc[i] = pick(acc[i], value(x[i], i));
   }
+  template <class Values>
   [[gnu::noinline]] static void fold4(T* __restrict acc, const T* __restrict a, const T* __restrict b,
-                                      const T* __restrict c, const T* __restrict d, std::size_t n) {
+                                      const T* __restrict c, const T* __restrict d, std::size_t n,
+                                      Values value) {
     // Folded one after the other: GCC vectorises this chain but not a tree of picks.
-    for (std::size_t i = 0; i < n; ++i) acc[i] = pick(pick(pick(pick(acc[i], a[i]), b[i]), c[i]), d[i]);
+    for (std::size_t i = 0; i < n; ++i) {
+      acc[i] = pick(pick(pick(pick(acc[i], value(a[i], i)), value(b[i], i)), value(c[i], i)), value(d[i], i));
+    }
   }
 
   void do_finalize(const ReducerState& state, FrameView out) const override {
