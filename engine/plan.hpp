@@ -31,7 +31,7 @@ struct Plan {
   /// in cache, instead of whole processed frames being written to memory
   /// and read back (RunOptions::ops_by_tile).
   bool ops_by_tile = false;
-  /// Further, the chain is one map (a dark of the frames' dtype) that every
+  /// Further, the chain is one map (a dark, uint16 - uint16 or - float32) that every
   /// reducer applies inside its fold, pixel by pixel: the reducers get the
   /// source frames with the map (FrameBatch::map), no processed rows at all
   /// (RunOptions::fold_pixel_maps).

@@ -15,13 +15,18 @@
 // op earns it (hexrd's dark, the op of every background pipeline). The
 // arithmetic lives here, so that the op and the folds share one definition.
 
+#include <bit>
 #include <cstdint>
 #include <limits>
 #include <type_traits>
 
+#include "engine/core/dtype.hpp"
 #include "engine/core/frame.hpp"
 
 namespace ims {
+
+/// The internal ims::Error for a map no reducer folds.
+[[noreturn]] void throw_unfolded_map(DType input, DType output);
 
 /// How hexrd's dark subtraction treats differences below 0.
 enum class DarkMode {
@@ -59,13 +64,22 @@ R wrapped_difference(R a, R b) {
   return d;  // unsigned: numpy's clamp never fires
 }
 
+/// d < 0 ? +0.0 : d (NaN and -0.0 stay), as a mask of d's bits: GCC 12
+/// vectorises this inside the reducers' folds, where the conditional, next
+/// to their NaN-aware picks, left the loop scalar (30x slower).
+template <class R>
+R zero_below_zero(R d) {
+  using Bits = std::conditional_t<sizeof(R) == 4, std::uint32_t, std::uint64_t>;
+  const Bits keep = d < 0 ? Bits{0} : ~Bits{0};
+  return std::bit_cast<R>(std::bit_cast<Bits>(d) & keep);
+}
+
 /// hexrd's dark subtraction, `ret = img - dark; ret[ret < 0] = 0`, in R.
 template <class R, DarkMode kMode>
 R subtract_dark(R a, R b) {
   if constexpr (std::is_floating_point_v<R>) {
     // Both modes: numpy's float subtraction; NaN and -0.0 stay (not < 0).
-    const R d = a - b;
-    return d < 0 ? R{0} : d;
+    return zero_below_zero(static_cast<R>(a - b));
   } else if constexpr (kMode == DarkMode::wrap) {
     return wrapped_difference(a, b);
   } else {
@@ -73,48 +87,94 @@ R subtract_dark(R a, R b) {
   }
 }
 
-/// A per-pixel map v -> f(v, image[pixel]) from frames to frames of the same
-/// dtype, which reducers apply inside their folds (FrameBatch::map).
+/// A per-pixel map v -> f(v, image[pixel]) that reducers apply inside their
+/// folds (FrameBatch::map): frames of `input` dtype in, values of the image's
+/// dtype out (the reducers' input). Either both dtypes are the same, or the
+/// frames are integers that the op converts to a floating-point image's
+/// dtype first (uint16 - float32 -> float32, numpy's promotion): see
+/// folds_pixel_map().
 struct PixelMap {
   enum class Kind { dark_clamp, dark_wrap };
   Kind kind = Kind::dark_clamp;
-  /// A whole frame of the frames' shape and dtype; outlives the run.
+  /// A whole frame of the frames' shape, in the dtype of the mapped values;
+  /// outlives the run.
   ConstFrameView image;
+  /// The dtype of the frames the map takes.
+  DType input = DType::uint16;
 };
+
+/// Integer frame dtypes a map may convert to a floating-point image's dtype.
+template <class In>
+inline constexpr bool kConvertedByMaps =
+    std::is_same_v<In, std::uint8_t> || std::is_same_v<In, std::uint16_t> ||
+    std::is_same_v<In, std::int16_t> || std::is_same_v<In, std::uint32_t> ||
+    std::is_same_v<In, std::int32_t>;
+
+/// Whether reducers can fold a map from frames of `input` to values of
+/// `output` (ops offer a PixelMap only then).
+inline bool folds_pixel_map(DType input, DType output) {
+  if (input == output) return true;
+  if (!is_floating(output)) return false;
+  return visit_dtype(input, [](auto tag) { return kConvertedByMaps<decltype(tag)>; });
+}
 
 /// The values a reducer folds from a batch without a map: the pixels as they are.
 template <class T>
 struct PixelsAsTheyAre {
+  using In = T;
   PixelsAsTheyAre from(std::size_t) const { return *this; }
   T operator()(T v, std::size_t) const { return v; }
 };
 
 /// The values a reducer folds from a batch with a map: value(v, i) maps pixel
-/// i of the window that from(pixel) started at flat pixel `pixel`.
-template <class T, PixelMap::Kind kKind>
+/// v, the i-th of the window that from(pixel) started at flat pixel `pixel`.
+template <class InT, class T, PixelMap::Kind kKind>
 struct MappedPixels {
+  using In = InT;
   const T* image;
   MappedPixels from(std::size_t pixel) const { return {image + pixel}; }
-  T operator()(T v, std::size_t i) const {
+  T operator()(In v, std::size_t i) const {
     constexpr DarkMode mode = kKind == PixelMap::Kind::dark_wrap ? DarkMode::wrap : DarkMode::clamp;
-    return subtract_dark<T, mode>(v, image[i]);
+    // numpy casts both operands to the result type, then subtracts.
+    return subtract_dark<T, mode>(static_cast<T>(v), image[i]);
   }
 };
 
-/// Calls f(values) with what a reducer with input T folds from frames
-/// mapped by `map` (nullptr: the pixels as they are). `values.from(pixel)`
-/// addresses a window starting at flat pixel `pixel`; `window(v, i)` then
-/// gives the value to fold for pixel v, the window's i-th. Kernels templated
-/// on `values` compile to the plain fold when there is no map.
+/// The frames' pixels a kernel templated on `Values` (PixelsAsTheyAre,
+/// MappedPixels) reads.
+template <class Values>
+using InputPixels = const typename Values::In*;
+
+/// Calls f(values) with what a reducer with input T folds from the frames
+/// of a batch mapped by `map` (nullptr: the pixels as they are). The frames
+/// are of values' type `In` (read them with batch.pixels_as<In>);
+/// `values.from(pixel)` addresses a window starting at flat pixel `pixel`,
+/// and `window(v, i)` is then the value to fold for v, the window's i-th
+/// pixel. Kernels templated on `values` compile to the plain fold when there
+/// is no map. Throws an internal ims::Error for a map that
+/// folds_pixel_map() rejects.
 template <class T, class F>
 decltype(auto) with_folded_values(const PixelMap* map, F&& f) {
   if (!map) return f(PixelsAsTheyAre<T>{});
   const T* image = map->image.as<T>();
-  switch (map->kind) {
-    case PixelMap::Kind::dark_wrap: return f(MappedPixels<T, PixelMap::Kind::dark_wrap>{image});
-    case PixelMap::Kind::dark_clamp: break;
+  const bool wrap = map->kind == PixelMap::Kind::dark_wrap;
+  if (map->input == dtype_of_v<T>) {
+    return wrap ? f(MappedPixels<T, T, PixelMap::Kind::dark_wrap>{image})
+                : f(MappedPixels<T, T, PixelMap::Kind::dark_clamp>{image});
   }
-  return f(MappedPixels<T, PixelMap::Kind::dark_clamp>{image});
+  if constexpr (std::is_floating_point_v<T>) {
+    // Floating-point differences clamp alike in both modes.
+    return visit_dtype(map->input, [&](auto tag) -> decltype(f(PixelsAsTheyAre<T>{})) {
+      using In = decltype(tag);
+      if constexpr (kConvertedByMaps<In>) {
+        return f(MappedPixels<In, T, PixelMap::Kind::dark_clamp>{image});
+      } else {
+        throw_unfolded_map(map->input, dtype_of_v<T>);
+      }
+    });
+  } else {
+    throw_unfolded_map(map->input, dtype_of_v<T>);
+  }
 }
 
 }  // namespace ims

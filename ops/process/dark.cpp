@@ -27,12 +27,17 @@ class DarkOp final : public PixelwiseOp {
     return {input.shape, promote_types(input.dtype, dark_->info().dtype)};
   }
 
-  // Folded into the reducers when frame and dark share their dtype (no
-  // promotion to apply), the common uint16 - uint16.
+  // Folded into the reducers when the difference is in the dark's dtype:
+  // uint16 - uint16, or integer frames less a floating-point dark (a median
+  // is float32) when numpy's promotion keeps the dark's dtype.
   std::optional<PixelMap> pixel_map(const FrameInfo& input) const override {
     const FrameBuffer& dark = dark_->get();
-    if (dark.dtype() != input.dtype || dark.shape() != input.shape) return std::nullopt;
-    return PixelMap{mode_ == DarkMode::wrap ? PixelMap::Kind::dark_wrap : PixelMap::Kind::dark_clamp, dark.view()};
+    const DType output = promote_types(input.dtype, dark.dtype());
+    if (output != dark.dtype() || dark.shape() != input.shape || !folds_pixel_map(input.dtype, output)) {
+      return std::nullopt;
+    }
+    const auto kind = mode_ == DarkMode::wrap ? PixelMap::Kind::dark_wrap : PixelMap::Kind::dark_clamp;
+    return PixelMap{kind, dark.view(), input.dtype};
   }
 
   void apply_rows_of(std::span<const ConstFrameView> in, std::span<const FrameView> out,

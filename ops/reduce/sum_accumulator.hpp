@@ -48,20 +48,24 @@ class SumState final : public ArrayState<sum_accumulator_t<T>> {
   }
 
   void add(const SumState& other) {
-    accumulate(this->values.data(), other.values.data(), this->values.size(), PixelsAsTheyAre<Acc>{});
+    accumulate(this->values.data(), other.values.data(), this->values.size(),
+               PixelsAsTheyAre<Acc>{});
   }
 
  private:
   template <class Values>
   void add_in_order(const FrameBatch& batch, Values folded) {
     const std::size_t n = this->range.size(), at = this->range.begin;
+    using In = typename Values::In;
     folded = folded.from(at);
     std::size_t k = 0;
     for (; k + 4 <= batch.size(); k += 4) {
-      accumulate4_in_order(this->values.data(), batch.pixels_as<T>(k, at), batch.pixels_as<T>(k + 1, at),
-                           batch.pixels_as<T>(k + 2, at), batch.pixels_as<T>(k + 3, at), n, folded);
+      accumulate4_in_order(this->values.data(), batch.pixels_as<In>(k, at),
+                           batch.pixels_as<In>(k + 1, at), batch.pixels_as<In>(k + 2, at),
+                           batch.pixels_as<In>(k + 3, at), n, folded);
     }
-    for (; k < batch.size(); ++k) accumulate(this->values.data(), batch.pixels_as<T>(k, at), n, folded);
+    for (; k < batch.size(); ++k)
+      accumulate(this->values.data(), batch.pixels_as<In>(k, at), n, folded);
   }
 
   // Sums the batch in 32-bit lanes, then adds the lanes to the 64-bit sums
@@ -72,6 +76,7 @@ class SumState final : public ArrayState<sum_accumulator_t<T>> {
     using Lane = batch_lane_t<T>;
     constexpr std::size_t kMaxFrames = 65536;  // keeps 32-bit lane sums exact
     const std::size_t n = this->range.size(), at = this->range.begin;
+    using In = typename Values::In;
     folded = folded.from(at);
     thread_local std::vector<Lane> scratch;
     if (scratch.size() < n) scratch.resize(n);
@@ -81,10 +86,10 @@ class SumState final : public ArrayState<sum_accumulator_t<T>> {
       std::fill(lanes, lanes + n, Lane{0});
       std::size_t k = f0;
       for (; k + 4 <= f1; k += 4) {
-        accumulate4(lanes, batch.pixels_as<T>(k, at), batch.pixels_as<T>(k + 1, at),
-                    batch.pixels_as<T>(k + 2, at), batch.pixels_as<T>(k + 3, at), n, folded);
+        accumulate4(lanes, batch.pixels_as<In>(k, at), batch.pixels_as<In>(k + 1, at),
+                    batch.pixels_as<In>(k + 2, at), batch.pixels_as<In>(k + 3, at), n, folded);
       }
-      for (; k < f1; ++k) accumulate(lanes, batch.pixels_as<T>(k, at), n, folded);
+      for (; k < f1; ++k) accumulate(lanes, batch.pixels_as<In>(k, at), n, folded);
       accumulate(this->values.data(), lanes, n, PixelsAsTheyAre<Lane>{});
     }
   }
@@ -94,8 +99,10 @@ class SumState final : public ArrayState<sum_accumulator_t<T>> {
   // Four frames per pass: a quarter of the lane traffic, four long streams.
   // `value(x, i)` is the value to add for pixel i (FrameBatch::map).
   template <class Lane, class Values>
-  [[gnu::noinline]] static void accumulate4(Lane* __restrict to, const T* __restrict a, const T* __restrict b,
-                                            const T* __restrict c, const T* __restrict d, std::size_t n,
+  [[gnu::noinline]] static void accumulate4(Lane* __restrict to, InputPixels<Values> __restrict a,
+                                            InputPixels<Values> __restrict b,
+                                            InputPixels<Values> __restrict c,
+                                            InputPixels<Values> __restrict d, std::size_t n,
                                             Values value) {
     for (std::size_t i = 0; i < n; ++i) {
       to[i] += (static_cast<Lane>(value(a[i], i)) + static_cast<Lane>(value(b[i], i))) +
@@ -106,9 +113,12 @@ class SumState final : public ArrayState<sum_accumulator_t<T>> {
   // Four frames per pass, added one after the other: the same rounding as
   // frame-by-frame float sums (bit-identical to hexrd's stats.sum).
   template <class Values>
-  [[gnu::noinline]] static void accumulate4_in_order(Acc* __restrict to, const T* __restrict a,
-                                                     const T* __restrict b, const T* __restrict c,
-                                                     const T* __restrict d, std::size_t n, Values value) {
+  [[gnu::noinline]] static void accumulate4_in_order(Acc* __restrict to,
+                                                     InputPixels<Values> __restrict a,
+                                                     InputPixels<Values> __restrict b,
+                                                     InputPixels<Values> __restrict c,
+                                                     InputPixels<Values> __restrict d,
+                                                     std::size_t n, Values value) {
     for (std::size_t i = 0; i < n; ++i) {
       to[i] = (((to[i] + static_cast<Acc>(value(a[i], i))) + static_cast<Acc>(value(b[i], i))) +
                static_cast<Acc>(value(c[i], i))) +
@@ -117,8 +127,8 @@ class SumState final : public ArrayState<sum_accumulator_t<T>> {
   }
 
   template <class To, class From, class Values>
-  [[gnu::noinline]] static void accumulate(To* __restrict to, const From* __restrict from, std::size_t n,
-                                           Values value) {
+  [[gnu::noinline]] static void accumulate(To* __restrict to, const From* __restrict from,
+                                           std::size_t n, Values value) {
     for (std::size_t i = 0; i < n; ++i) to[i] += static_cast<To>(value(from[i], i));
   }
 };
@@ -165,7 +175,7 @@ std::unique_ptr<Reducer> make_sum_like(const ReducerConfig& config) {
   return visit_dtype(config.input.dtype, [&](auto tag) -> std::unique_ptr<Reducer> {
     using T = decltype(tag);
     return std::make_unique<SumLike<T, kMean>>(kMean ? "mean" : "sum", config.input,
-                                              config.output_dtype.value_or(fallback));
+                                               config.output_dtype.value_or(fallback));
   });
 }
 

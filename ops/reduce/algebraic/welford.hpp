@@ -71,6 +71,7 @@ class Welford final : public Reducer {
   // four at a time in long runs (see SumState).
   template <class Values>
   void update_exact(WelfordState& s, const FrameBatch& batch, Values folded) const {
+    using In = typename Values::In;
     constexpr std::size_t kMaxFrames = 16384;  // K * S2 and S1^2 stay below 2^62
     constexpr std::size_t kRun = 16384;        // pixels per run: scratch stays in L2
     const std::size_t n = s.range.size();
@@ -87,15 +88,19 @@ class Welford final : public Reducer {
         std::fill_n(s2.begin(), m, 0);
         std::size_t k = f0;
         for (; k + 4 <= f1; k += 4) {
-          moments4(s1.data(), s2.data(), batch.pixels_as<T>(k, at), batch.pixels_as<T>(k + 1, at),
-                   batch.pixels_as<T>(k + 2, at), batch.pixels_as<T>(k + 3, at), m, folded.from(at));
+          moments4(s1.data(), s2.data(), batch.pixels_as<In>(k, at), batch.pixels_as<In>(k + 1, at),
+                   batch.pixels_as<In>(k + 2, at), batch.pixels_as<In>(k + 3, at), m,
+                   folded.from(at));
         }
-        for (; k < f1; ++k) moments4(s1.data(), s2.data(), batch.pixels_as<T>(k, at), nullptr, nullptr, nullptr, m, folded.from(at));
+        for (; k < f1; ++k)
+          moments4(s1.data(), s2.data(), batch.pixels_as<In>(k, at), nullptr, nullptr, nullptr, m,
+                   folded.from(at));
         for (std::size_t i = 0; i < m; ++i) {
           mb[i] = static_cast<double>(s1[i]) * inv;
           qb[i] = static_cast<double>(frames * s2[i] - s1[i] * s1[i]) * inv;
         }
-        s.merge(b0, m, static_cast<double>(s.frames + f0), static_cast<double>(frames), mb.data(), qb.data());
+        s.merge(b0, m, static_cast<double>(s.frames + f0), static_cast<double>(frames), mb.data(),
+                qb.data());
       }
     }
   }
@@ -104,8 +109,11 @@ class Welford final : public Reducer {
   // `value(x, i)` is the value to fold for pixel i (FrameBatch::map).
   template <class Values>
   [[gnu::noinline]] static void moments4(std::int64_t* __restrict s1, std::int64_t* __restrict s2,
-                                         const T* __restrict a, const T* __restrict b, const T* __restrict c,
-                                         const T* __restrict d, std::size_t m, Values value) {
+                                         InputPixels<Values> __restrict a,
+                                         InputPixels<Values> __restrict b,
+                                         InputPixels<Values> __restrict c,
+                                         InputPixels<Values> __restrict d, std::size_t m,
+                                         Values value) {
     if (!b) {
       for (std::size_t i = 0; i < m; ++i) {
         const std::int64_t v = value(a[i], i);
@@ -115,7 +123,8 @@ class Welford final : public Reducer {
       return;
     }
     for (std::size_t i = 0; i < m; ++i) {
-      const std::int64_t va = value(a[i], i), vb = value(b[i], i), vc = value(c[i], i), vd = value(d[i], i);
+      const std::int64_t va = value(a[i], i), vb = value(b[i], i), vc = value(c[i], i),
+                         vd = value(d[i], i);
       s1[i] += (va + vb) + (vc + vd);
       s2[i] += (va * va + vb * vb) + (vc * vc + vd * vd);
     }
@@ -125,6 +134,7 @@ class Welford final : public Reducer {
   // (two passes over the batch's runs, the second from cache), merged.
   template <class Values>
   void update_two_pass(WelfordState& s, const FrameBatch& batch, Values folded) const {
+    using In = typename Values::In;
     constexpr std::size_t kRun = 8192;  // a batch's run of pixels stays in L2 between passes
     const std::size_t n = s.range.size();
     const std::size_t frames = batch.size();
@@ -135,21 +145,27 @@ class Welford final : public Reducer {
       const std::size_t m = std::min(kRun, n - b0), at = s.range.begin + b0;
       std::fill_n(mb.begin(), m, 0.0);
       std::fill_n(qb.begin(), m, 0.0);
-      for (std::size_t k = 0; k < frames; ++k) add_values(mb.data(), batch.pixels_as<T>(k, at), m, folded.from(at));
+      for (std::size_t k = 0; k < frames; ++k)
+        add_values(mb.data(), batch.pixels_as<In>(k, at), m, folded.from(at));
       for (std::size_t i = 0; i < m; ++i) mb[i] *= inv;
-      for (std::size_t k = 0; k < frames; ++k) add_squared_deviations(qb.data(), mb.data(), batch.pixels_as<T>(k, at), m, folded.from(at));
-      s.merge(b0, m, static_cast<double>(s.frames), static_cast<double>(frames), mb.data(), qb.data());
+      for (std::size_t k = 0; k < frames; ++k)
+        add_squared_deviations(qb.data(), mb.data(), batch.pixels_as<In>(k, at), m,
+                               folded.from(at));
+      s.merge(b0, m, static_cast<double>(s.frames), static_cast<double>(frames), mb.data(),
+              qb.data());
     }
   }
 
   template <class Values>
-  [[gnu::noinline]] static void add_values(double* __restrict sum, const T* __restrict x, std::size_t m,
-                                           Values value) {
+  [[gnu::noinline]] static void add_values(double* __restrict sum, InputPixels<Values> __restrict x,
+                                           std::size_t m, Values value) {
     for (std::size_t i = 0; i < m; ++i) sum[i] += static_cast<double>(value(x[i], i));
   }
   template <class Values>
-  [[gnu::noinline]] static void add_squared_deviations(double* __restrict q, const double* __restrict mean,
-                                                       const T* __restrict x, std::size_t m, Values value) {
+  [[gnu::noinline]] static void add_squared_deviations(double* __restrict q,
+                                                       const double* __restrict mean,
+                                                       InputPixels<Values> __restrict x,
+                                                       std::size_t m, Values value) {
     for (std::size_t i = 0; i < m; ++i) {
       const double d = static_cast<double>(value(x[i], i)) - mean[i];
       q[i] += d * d;
@@ -189,7 +205,7 @@ std::unique_ptr<Reducer> make_welford(const ReducerConfig& config) {
   return visit_dtype(config.input.dtype, [&](auto tag) -> std::unique_ptr<Reducer> {
     using T = decltype(tag);
     return std::make_unique<Welford<T, kStd>>(kStd ? "std" : "var", config.input,
-                                             config.output_dtype.value_or(DType::float64));
+                                              config.output_dtype.value_or(DType::float64));
   });
 }
 

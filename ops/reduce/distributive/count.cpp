@@ -32,10 +32,11 @@ class Count final : public Reducer {
     if constexpr (kPerPixel) {
       auto& s = static_cast<State&>(state);
       with_folded_values<T>(batch.map, [&](auto folded) {
+        using In = typename decltype(folded)::In;
         const auto value = folded.from(s.range.begin);
         std::uint64_t* __restrict c = s.values.data();
         for (std::size_t k = 0; k < batch.size(); ++k) {
-          const T* __restrict x = batch.pixels_as<T>(k, s.range.begin);
+          const In* __restrict x = batch.pixels_as<In>(k, s.range.begin);
           for (std::size_t i = 0; i < s.range.size(); ++i) {
             const T v = value(x[i], i);
             c[i] += (v == v) ? 1 : 0;

@@ -52,34 +52,40 @@ class Extremum final : public Reducer {
     auto& s = static_cast<State&>(state);
     const std::size_t n = s.range.size(), at = s.range.begin;
     with_folded_values<T>(batch.map, [&](auto folded) {
+      using In = typename decltype(folded)::In;
       folded = folded.from(at);
       std::size_t k = 0;
       for (; k + 4 <= batch.size(); k += 4) {
-        fold4(s.values.data(), batch.pixels_as<T>(k, at), batch.pixels_as<T>(k + 1, at),
-              batch.pixels_as<T>(k + 2, at), batch.pixels_as<T>(k + 3, at), n, folded);
+        fold4(s.values.data(), batch.pixels_as<In>(k, at), batch.pixels_as<In>(k + 1, at),
+              batch.pixels_as<In>(k + 2, at), batch.pixels_as<In>(k + 3, at), n, folded);
       }
-      for (; k < batch.size(); ++k) fold(s.values.data(), batch.pixels_as<T>(k, at), n, folded);
+      for (; k < batch.size(); ++k) fold(s.values.data(), batch.pixels_as<In>(k, at), n, folded);
     });
   }
 
   void do_combine(ReducerState& into, const ReducerState& from) const override {
     auto& a = static_cast<State&>(into);
-    fold(a.values.data(), static_cast<const State&>(from).values.data(), a.values.size(), PixelsAsTheyAre<T>{});
+    fold(a.values.data(), static_cast<const State&>(from).values.data(), a.values.size(),
+         PixelsAsTheyAre<T>{});
   }
 
   // Out of line so GCC keeps the restrict qualifiers and vectorises.
   // `value(x, i)` is the value to fold for pixel i (FrameBatch::map).
   template <class Values>
-  [[gnu::noinline]] static void fold(T* __restrict acc, const T* __restrict x, std::size_t n, Values value) {
+  [[gnu::noinline]] static void fold(T* __restrict acc, InputPixels<Values> __restrict x,
+                                     std::size_t n, Values value) {
     for (std::size_t i = 0; i < n; ++i) acc[i] = pick(acc[i], value(x[i], i));
   }
   template <class Values>
-  [[gnu::noinline]] static void fold4(T* __restrict acc, const T* __restrict a, const T* __restrict b,
-                                      const T* __restrict c, const T* __restrict d, std::size_t n,
+  [[gnu::noinline]] static void fold4(T* __restrict acc, InputPixels<Values> __restrict a,
+                                      InputPixels<Values> __restrict b,
+                                      InputPixels<Values> __restrict c,
+                                      InputPixels<Values> __restrict d, std::size_t n,
                                       Values value) {
     // Folded one after the other: GCC vectorises this chain but not a tree of picks.
     for (std::size_t i = 0; i < n; ++i) {
-      acc[i] = pick(pick(pick(pick(acc[i], value(a[i], i)), value(b[i], i)), value(c[i], i)), value(d[i], i));
+      acc[i] = pick(pick(pick(pick(acc[i], value(a[i], i)), value(b[i], i)), value(c[i], i)),
+                    value(d[i], i));
     }
   }
 
@@ -101,7 +107,7 @@ std::unique_ptr<Reducer> make_extremum(const ReducerConfig& config) {
   return visit_dtype(config.input.dtype, [&](auto tag) -> std::unique_ptr<Reducer> {
     using T = decltype(tag);
     return std::make_unique<Extremum<T, kMax>>(kMax ? "max" : "min", config.input,
-                                              config.output_dtype.value_or(config.input.dtype));
+                                               config.output_dtype.value_or(config.input.dtype));
   });
 }
 
