@@ -16,6 +16,7 @@
 #include "engine/core/error.hpp"
 #include "engine/run.hpp"
 #include "ops/reduce/registry.hpp"
+#include "support/check.hpp"
 #include "support/ops.hpp"
 
 namespace ims {
@@ -24,23 +25,6 @@ namespace {
 using test::Images;
 using test::make_ops;
 using test::random_frame;
-
-/// The same frames, without frame_data(): the engine copies them into its
-/// pooled buffers (the path of compressed and remote sources).
-class CopiedSeries final : public ImageSeries {
- public:
-  explicit CopiedSeries(std::shared_ptr<const ImageSeries> inner) : inner_(std::move(inner)) {}
-  std::size_t size() const override { return inner_->size(); }
-  FrameShape frame_shape() const override { return inner_->frame_shape(); }
-  DType dtype() const override { return inner_->dtype(); }
-  const Metadata& metadata() const override { return inner_->metadata(); }
-  std::string describe() const override { return "copied"; }
-  bool concurrent_reads() const override { return true; }
-  void read_frame(std::size_t i, FrameView out) const override { inner_->read_frame(i, out); }
-
- private:
-  std::shared_ptr<const ImageSeries> inner_;
-};
 
 enum class Path { whole_frames, by_tile, folded };
 
@@ -56,29 +40,6 @@ RunResult run_path(std::shared_ptr<const ImageSeries> source, const OpList& ops,
   o.ops_by_tile = path != Path::whole_frames;
   o.fold_pixel_maps = path == Path::folded;
   return run(p, o);
-}
-
-/// Bit-equal, except float sums (mean, var...), which may round differently
-/// as frames are grouped differently (the tile path folds four frames per
-/// call, the others a batch): a var of 0 over values near 2^32 came out
-/// 1e-6 in one grouping.
-void expect_same(const FrameBuffer& got, const FrameBuffer& want, const std::string& what) {
-  ASSERT_EQ(got.info(), want.info()) << what;
-  if (std::memcmp(got.data(), want.data(), want.bytes()) == 0) return;
-  ASSERT_TRUE(is_floating(want.dtype())) << what << ": integer results differ";
-  visit_dtype(want.dtype(), [&](auto tag) {
-    using T = decltype(tag);
-    if constexpr (std::is_floating_point_v<T>) {
-      for (std::size_t i = 0; i < want.shape().pixels(); ++i) {
-        const double a = got.as<T>()[i], b = want.as<T>()[i];
-        if (std::isnan(b)) {
-          ASSERT_TRUE(std::isnan(a)) << what << " pixel " << i;
-        } else {
-          ASSERT_NEAR(a, b, 1e-5 * (std::abs(b) + 1)) << what << " pixel " << i;
-        }
-      }
-    }
-  });
 }
 
 /// A dark of the frames' type with the edges of its range (and a NaN for
@@ -137,7 +98,7 @@ TYPED_TEST(FoldedOps, EqualTheTilePathAndWholeProcessedFrames) {
     ASSERT_FALSE(want.report.plan.ops_folded);
     for (const std::shared_ptr<const ImageSeries>& source :
          {std::shared_ptr<const ImageSeries>(in_memory),
-          std::shared_ptr<const ImageSeries>(std::make_shared<CopiedSeries>(in_memory))}) {
+          std::shared_ptr<const ImageSeries>(std::make_shared<test::CopiedSeries>(in_memory))}) {
       for (unsigned threads : {1u, 2u}) {
         const RunResult tiled = run_path(source, ops, stats, threads, Path::by_tile);
         const RunResult folded = run_path(source, ops, stats, threads, Path::folded);
@@ -147,8 +108,8 @@ TYPED_TEST(FoldedOps, EqualTheTilePathAndWholeProcessedFrames) {
         for (std::size_t s = 0; s < stats.size(); ++s) {
           const std::string what = texts.front() + " ... " + texts.back() + ", " + stats[s] + ", " +
                                    source->describe() + ", " + std::to_string(threads) + " threads";
-          expect_same(folded.images[s], want.images[s], what + " (folded vs whole frames)");
-          expect_same(folded.images[s], tiled.images[s], what + " (folded vs by tile)");
+          test::expect_same_image(folded.images[s], want.images[s], what + " (folded vs whole frames)");
+          test::expect_same_image(folded.images[s], tiled.images[s], what + " (folded vs by tile)");
         }
       }
     }

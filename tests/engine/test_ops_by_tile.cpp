@@ -18,6 +18,7 @@
 #include "engine/core/error.hpp"
 #include "engine/run.hpp"
 #include "ops/reduce/registry.hpp"
+#include "support/check.hpp"
 #include "support/ops.hpp"
 
 namespace ims {
@@ -26,23 +27,6 @@ namespace {
 using test::Images;
 using test::make_ops;
 using test::random_frame;
-
-/// The same frames, without frame_data(): the engine copies them into its
-/// pooled buffers (the path of compressed and remote sources).
-class CopiedSeries final : public ImageSeries {
- public:
-  explicit CopiedSeries(std::shared_ptr<const ImageSeries> inner) : inner_(std::move(inner)) {}
-  std::size_t size() const override { return inner_->size(); }
-  FrameShape frame_shape() const override { return inner_->frame_shape(); }
-  DType dtype() const override { return inner_->dtype(); }
-  const Metadata& metadata() const override { return inner_->metadata(); }
-  std::string describe() const override { return "copied"; }
-  bool concurrent_reads() const override { return true; }
-  void read_frame(std::size_t i, FrameView out) const override { inner_->read_frame(i, out); }
-
- private:
-  std::shared_ptr<const ImageSeries> inner_;
-};
 
 struct Outcome {
   std::vector<FrameBuffer> images;
@@ -65,27 +49,6 @@ Outcome run_stats(std::shared_ptr<const ImageSeries> source, const OpList& ops,
   o.move_pixel_ops = move_pixel_ops;
   auto result = run(p, o);
   return {std::move(result.images), result.report.plan.ops_by_tile, result.report.plan.ops_on_results};
-}
-
-/// Bit-equal, except float sums (mean, var...) which may round differently
-/// as frames are grouped differently: those within a few ulps.
-void expect_same(const FrameBuffer& got, const FrameBuffer& want, const std::string& what) {
-  ASSERT_EQ(got.info(), want.info()) << what;
-  if (std::memcmp(got.data(), want.data(), want.bytes()) == 0) return;
-  ASSERT_TRUE(is_floating(want.dtype())) << what << ": integer results differ";
-  visit_dtype(want.dtype(), [&](auto tag) {
-    using T = decltype(tag);
-    if constexpr (std::is_floating_point_v<T>) {
-      for (std::size_t i = 0; i < want.shape().pixels(); ++i) {
-        const double a = got.as<T>()[i], b = want.as<T>()[i];
-        if (std::isnan(b)) {
-          ASSERT_TRUE(std::isnan(a)) << what << " pixel " << i;
-        } else {
-          ASSERT_NEAR(a, b, 1e-5 * (std::abs(b) + 1)) << what << " pixel " << i;
-        }
-      }
-    }
-  });
 }
 
 template <class T>
@@ -117,12 +80,12 @@ TYPED_TEST(OpsByTile, EqualWholeProcessedFramesForEveryStatistic) {
     const Outcome want = run_stats(in_memory, ops, stats, 1, false);
     ASSERT_FALSE(want.ops_by_tile);
     for (const std::shared_ptr<const ImageSeries>& source :
-         {std::shared_ptr<const ImageSeries>(in_memory), std::shared_ptr<const ImageSeries>(std::make_shared<CopiedSeries>(in_memory))}) {
+         {std::shared_ptr<const ImageSeries>(in_memory), std::shared_ptr<const ImageSeries>(std::make_shared<test::CopiedSeries>(in_memory))}) {
       for (unsigned threads : {1u, 2u}) {
         const Outcome got = run_stats(source, ops, stats, threads, true);
         EXPECT_TRUE(got.ops_by_tile) << texts.front();
         for (std::size_t s = 0; s < stats.size(); ++s) {
-          expect_same(got.images[s], want.images[s],
+          test::expect_same_image(got.images[s], want.images[s],
                       texts.front() + " ... " + texts.back() + ", " + stats[s] + ", " + source->describe() + ", " +
                           std::to_string(threads) + " threads");
         }
@@ -157,7 +120,7 @@ TEST(OpsByTile, HistogramQuantilePassesCountTheTilesRows) {
   for (unsigned threads : {1u, 2u}) {
     const Outcome got = run_stats(source, ops, stats, threads, true, QuantileMethod::histogram);
     EXPECT_TRUE(got.ops_by_tile);
-    for (std::size_t s = 0; s < stats.size(); ++s) expect_same(got.images[s], want.images[s], stats[s]);
+    for (std::size_t s = 0; s < stats.size(); ++s) test::expect_same_image(got.images[s], want.images[s], stats[s]);
   }
 }
 
@@ -247,7 +210,7 @@ TYPED_TEST(OpsByTile, TrailingPixelMovesOnResultsEqualMovesOnEveryFrame) {
       const Outcome got = run_stats(source, ops, stats, threads, true, QuantileMethod::automatic, true);
       EXPECT_EQ(got.ops_on_results, c.moved) << c.ops.front();
       for (std::size_t s = 0; s < stats.size(); ++s) {
-        expect_same(got.images[s], want.images[s], c.ops.front() + " ... " + c.ops.back() + ", " + stats[s]);
+        test::expect_same_image(got.images[s], want.images[s], c.ops.front() + " ... " + c.ops.back() + ", " + stats[s]);
       }
     }
   }

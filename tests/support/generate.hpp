@@ -40,4 +40,21 @@ std::shared_ptr<ArraySeries> as_series(const Stack<T>& s, FrameShape shape) {
   return ArraySeries::from(s.values, s.frames, shape);
 }
 
+/// The same frames, without frame_data(): the engine copies them into its
+/// pooled buffers (the path of compressed and remote sources).
+class CopiedSeries final : public ImageSeries {
+ public:
+  explicit CopiedSeries(std::shared_ptr<const ImageSeries> inner) : inner_(std::move(inner)) {}
+  std::size_t size() const override { return inner_->size(); }
+  FrameShape frame_shape() const override { return inner_->frame_shape(); }
+  DType dtype() const override { return inner_->dtype(); }
+  const Metadata& metadata() const override { return inner_->metadata(); }
+  std::string describe() const override { return "copied"; }
+  bool concurrent_reads() const override { return true; }
+  void read_frame(std::size_t i, FrameView out) const override { inner_->read_frame(i, out); }
+
+ private:
+  std::shared_ptr<const ImageSeries> inner_;
+};
+
 }  // namespace ims::test
