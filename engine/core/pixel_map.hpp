@@ -152,10 +152,11 @@ using InputPixels = const typename Values::In*;
 /// and `window(v, i)` is then the value to fold for v, the window's i-th
 /// pixel. Kernels templated on `values` compile to the plain fold when there
 /// is no map. Throws an internal ims::Error for a map that
-/// folds_pixel_map() rejects.
+/// folds_pixel_map() rejects or whose image is not of T.
 template <class T, class F>
 decltype(auto) with_folded_values(const PixelMap* map, F&& f) {
   if (!map) return f(PixelsAsTheyAre<T>{});
+  if (map->image.dtype() != dtype_of_v<T>) throw_unfolded_map(map->input, dtype_of_v<T>);
   const T* image = map->image.as<T>();
   const bool wrap = map->kind == PixelMap::Kind::dark_wrap;
   if (map->input == dtype_of_v<T>) {
