@@ -23,23 +23,22 @@ constexpr std::size_t kMaxBatchFrames = 16;
 constexpr std::size_t kTileBytes = 64 * 1024;
 constexpr std::size_t kTilesOnSmallFrames = 16;
 
-FrameInfo chain_output(const Pipeline& pipeline, FrameInfo info) { return OpChain(pipeline.ops, info).output(); }
-
 std::size_t ceil_div(std::size_t a, std::size_t b) { return (a + b - 1) / b; }
 std::size_t round_up(std::size_t a, std::size_t b) { return ceil_div(a, b) * b; }
 
 // Whether the op chain is one map every reducer folds (Plan::ops_folded).
-bool ops_fold_into_reducers(const Pipeline& pipeline, const RunOptions& options, const Plan& plan) {
+bool ops_fold_into_reducers(const Pipeline& pipeline, const OpChain& chain, const RunOptions& options,
+                            const Plan& plan) {
   return plan.ops_by_tile && options.fold_pixel_maps &&
          std::all_of(pipeline.reducers.begin(), pipeline.reducers.end(),
                      [](const auto& r) { return r->folds_pixel_maps(); }) &&
-         OpChain(pipeline.ops, plan.source_frame).pixel_map().has_value();
+         chain.pixel_map().has_value();
 }
 
 // Whether the op chain can run inside the reduction, tile by tile.
-bool ops_run_by_tile(const Pipeline& pipeline, const RunOptions& options, const Plan& plan) {
-  return options.ops_by_tile && !pipeline.ops.empty() && pipeline.writers.empty() && !pipeline.reducers.empty() &&
-         plan.tile_pixels % plan.frame.shape.cols == 0 && OpChain(pipeline.ops, plan.source_frame).maps_rows();
+bool ops_run_by_tile(const Pipeline& pipeline, const OpChain& chain, const RunOptions& options, const Plan& plan) {
+  return options.ops_by_tile && !chain.empty() && pipeline.writers.empty() && !pipeline.reducers.empty() &&
+         plan.tile_pixels % plan.frame.shape.cols == 0 && chain.maps_rows();
 }
 
 void check_reducers(const Pipeline& pipeline, FrameInfo frame) {
@@ -103,7 +102,8 @@ Plan make_plan(const Pipeline& pipeline, const RunOptions& options) {
                                        to_string(plan.source_frame.shape) + ")")
         .with_file(source.describe());
   }
-  plan.frame = chain_output(pipeline, plan.source_frame);
+  const OpChain chain(pipeline.ops, plan.source_frame);
+  plan.frame = chain.output();
   check_reducers(pipeline, plan.frame);
 
   plan.threads = options.threads > 0 ? options.threads : default_thread_count();
@@ -116,8 +116,8 @@ Plan make_plan(const Pipeline& pipeline, const RunOptions& options) {
                   [](const auto& r) { return r->keeps_frames_in_place(); });
   plan.tile_pixels = tile_pixels_for(plan.frame);
   plan.tiles = (plan.frame.shape.pixels() + plan.tile_pixels - 1) / plan.tile_pixels;
-  plan.ops_by_tile = ops_run_by_tile(pipeline, options, plan);
-  plan.ops_folded = ops_fold_into_reducers(pipeline, options, plan);
+  plan.ops_by_tile = ops_run_by_tile(pipeline, chain, options, plan);
+  plan.ops_folded = ops_fold_into_reducers(pipeline, chain, options, plan);
   plan.state_bytes = state_bytes(pipeline, plan.frame, plan.frames);
   // A frame in flight costs its source bytes (a pooled copy, or mapped pages),
   // its processed copy when there are ops not run by tile, and what writers

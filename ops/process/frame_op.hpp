@@ -69,9 +69,11 @@ class FrameOp {
     return false;
   }
   /// The op as a map the reducers apply inside their folds (PixelMap), when
-  /// it is one for frames of `input`: a pixelwise op keeping their dtype. A
-  /// reduction whose whole chain is such an op then streams the frames once,
-  /// as if there were no op. Its image stays valid as long as the op lives.
+  /// it is one for frames of `input`: a pixelwise op with an image of its
+  /// output dtype, from frames of that dtype or integers converted to it
+  /// (folds_pixel_map()). A reduction whose whole chain is such an op then
+  /// streams the frames once, as if there were no op. Its image stays valid
+  /// as long as the op lives.
   virtual std::optional<PixelMap> pixel_map(const FrameInfo& input) const {
     (void)input;
     return std::nullopt;
