@@ -29,8 +29,8 @@ int64 medians beyond 2^53 (scipy rounds through double), and gauss_laplace
 dtype=input results outside the int32 range (scipy's C cast is undefined there).
 
 The ims binary is $IMS_BINARY, else ../../build/cli/ims relative to this
-script. Exits with 77 (ctest's "skipped") when numpy or scipy cannot be
-imported.
+script. A Python module or HDF5 filter it needs that is absent fails it at
+once with one line naming the Debian package (debian_deps.py).
 """
 
 import contextlib
@@ -43,14 +43,9 @@ import tempfile
 import unittest
 from pathlib import Path
 
-try:
-    import numpy as np
-    import scipy
-    import scipy.ndimage as ndi
-except ImportError as exc:
-    print(f"skipping scipy filter tests: numpy/scipy cannot be imported with {sys.executable} ({exc})"
-          " (Debian: apt-get install python3-scipy)", file=sys.stderr)
-    sys.exit(77)
+from debian_deps import require
+
+np, scipy, ndi = require("numpy", "scipy", "scipy.ndimage")
 
 try:
     import scipy.ndimage._filters as scipy_filters

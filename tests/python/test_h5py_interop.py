@@ -26,8 +26,8 @@ Files ims writes are read by h5py, and files h5py writes are read by ims:
   equal to the input is refused with exit 2 and the input left unchanged.
 
 The ims binary is $IMS_BINARY, else ../../build/cli/ims relative to this
-script. Exits with 77 (ctest's "skipped") when numpy, h5py or hdf5plugin cannot
-be imported.
+script. A Python module or HDF5 filter it needs that is absent fails it at
+once with one line naming the Debian package (debian_deps.py).
 """
 
 import itertools
@@ -39,14 +39,11 @@ import tempfile
 import unittest
 from pathlib import Path
 
-try:
-    import numpy as np
-    import h5py
-    import hdf5plugin  # registers the blosc and lz4 filters with h5py's HDF5
-except ImportError as exc:
-    print(f"skipping h5py interop tests: {exc.name or exc} cannot be imported with {sys.executable} ({exc})",
-          file=sys.stderr)
-    sys.exit(77)
+from debian_deps import BLOSC, LZ4, require
+
+# hdf5plugin gives the Blosc and LZ4 filter parameters; h5py's HDF5 loads the
+# filters themselves from Debian's plugin packages.
+np, h5py, hdf5plugin = require("numpy", "h5py", "hdf5plugin", filters=(BLOSC, LZ4))
 
 IMS = os.environ.get("IMS_BINARY") or str(Path(__file__).resolve().parent / ".." / ".." / "build" / "cli" / "ims")
 

@@ -14,7 +14,8 @@ Files numpy writes are read by ims, and files ims writes are read by numpy:
   zipfile read.
 
 The ims binary is $IMS_BINARY, else ../../build/cli/ims relative to this
-script. Exits with 77 (ctest's "skipped") when numpy cannot be imported.
+script. A Python module or HDF5 filter it needs that is absent fails it at
+once with one line naming the Debian package (debian_deps.py).
 """
 
 import itertools
@@ -27,12 +28,9 @@ import unittest
 import zipfile
 from pathlib import Path
 
-try:
-    import numpy as np
-except ImportError as exc:
-    print(f"skipping numpy interop tests: numpy cannot be imported with {sys.executable} ({exc})",
-          file=sys.stderr)
-    sys.exit(77)
+from debian_deps import require
+
+np = require("numpy")
 
 IMS = os.environ.get("IMS_BINARY") or str(Path(__file__).resolve().parent / ".." / ".." / "build" / "cli" / "ims")
 

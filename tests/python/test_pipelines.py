@@ -14,7 +14,8 @@ YAML pipeline (configs/) run on small generated data.
 * bad configs: errors naming the YAML path, exit code 2.
 
 The ims binary is $IMS_BINARY, else ../../build/cli/ims relative to this
-script. Exits with 77 (ctest's "skipped") when numpy or h5py cannot be imported.
+script. A Python module or HDF5 filter it needs that is absent fails it at
+once with one line naming the Debian package (debian_deps.py).
 """
 
 import os
@@ -24,12 +25,9 @@ import tempfile
 import unittest
 from pathlib import Path
 
-try:
-    import h5py
-    import numpy as np
-except ImportError as exc:
-    print(f"skipping pipeline tests: numpy/h5py cannot be imported with {sys.executable} ({exc})", file=sys.stderr)
-    sys.exit(77)
+from debian_deps import require
+
+h5py, np = require("h5py", "numpy")
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 IMS = os.environ.get("IMS_BINARY") or str(ROOT / "build" / "cli" / "ims")

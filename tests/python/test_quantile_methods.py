@@ -7,7 +7,8 @@ numpy's, the scratch file removed after success, failure and Ctrl-C, and a
 bad --scratch directory named in a one-line error.
 
 The ims binary is $IMS_BINARY, else ../../build/cli/ims relative to this
-script. Exits with 77 (ctest's "skipped") when numpy cannot be imported.
+script. A Python module or HDF5 filter it needs that is absent fails it at
+once with one line naming the Debian package (debian_deps.py).
 """
 
 import json
@@ -20,11 +21,9 @@ import time
 import unittest
 from pathlib import Path
 
-try:
-    import numpy as np
-except ImportError as exc:
-    print(f"skipping quantile method tests: numpy cannot be imported ({exc})", file=sys.stderr)
-    sys.exit(77)
+from debian_deps import require
+
+np = require("numpy")
 
 IMS = os.environ.get("IMS_BINARY") or str(Path(__file__).resolve().parent / ".." / ".." / "build" / "cli" / "ims")
 STATS = "median,percentile:90,max"

@@ -22,7 +22,8 @@ pair of opposite signs cancels: [-70.834587, 64.52887] gives -3.1528625 and
 np.median -3.1528587, 16 ulps apart).
 
 The ims binary is $IMS_BINARY, else ../../build/cli/ims relative to this
-script. Exits with 77 (ctest's "skipped") when numpy cannot be imported.
+script. A Python module or HDF5 filter it needs that is absent fails it at
+once with one line naming the Debian package (debian_deps.py).
 """
 
 import itertools
@@ -34,11 +35,9 @@ import unittest
 import warnings
 from pathlib import Path
 
-try:
-    import numpy as np
-except ImportError as exc:
-    print(f"skipping quantile tests: numpy cannot be imported with {sys.executable} ({exc})", file=sys.stderr)
-    sys.exit(77)
+from debian_deps import require
+
+np = require("numpy")
 
 IMS = os.environ.get("IMS_BINARY") or str(Path(__file__).resolve().parent / ".." / ".." / "build" / "cli" / "ims")
 
