@@ -4,7 +4,9 @@
 
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
+#include "engine/core/output_file.hpp"
 #include "engine/core/strings.hpp"
+#include "engine/series_builder.hpp"
 
 namespace ims::cli {
 
@@ -20,6 +22,7 @@ void add_info_command(CLI::App& app) {
   cmd->callback([o] {
     o->common.init_logging();
     auto series = o->source.open();
+    check_outputs_apart({{o->common.report, "--report"}}, series_inputs(*series));
     const FrameShape shape = series->frame_shape();
     const std::uint64_t total = series->size() * series->frame_bytes();
     std::cout << "source:   " << series->describe() << "\n"

@@ -46,9 +46,28 @@ Metadata result_attributes(const RunConfig& job, const RunReport& report, const 
   return attrs;
 }
 
-void check_output(const RunConfig& job, const std::string& output) {
-  for (const auto& p : job.paths) check_output_is_not_input(p, output);
-  check_output_writable(output);
+std::string role_of(const FileSpec& spec, const char* yaml_key) {
+  return spec.role.empty() ? std::string(yaml_key) : spec.role;
+}
+
+/// What the job writes: the statistics, the processed series (its writer's
+/// files when made, else the path given) and the report.
+std::vector<NamedFile> job_outputs(const RunConfig& job, const CommonOptions& common, const SeriesWriter* writer) {
+  std::vector<NamedFile> outputs{{job.output.path, role_of(job.output, "output.path")}};
+  if (writer) {
+    for (auto& file : writer->destinations()) outputs.push_back({std::move(file), role_of(job.write, "write.path")});
+  } else {
+    outputs.push_back({job.write.path, role_of(job.write, "write.path")});
+  }
+  outputs.push_back({common.report, "--report"});
+  return outputs;
+}
+
+/// What the job reads that is known before opening anything.
+std::vector<NamedFile> named_inputs(const RunConfig& job) {
+  std::vector<NamedFile> inputs{{job.file, "the config"}};
+  for (const auto& p : job.paths) inputs.push_back({p, "the source"});
+  return inputs;
 }
 
 void write_statistics(const RunConfig& job, const Pipeline& pipeline, RunResult& result, const Params& params,
@@ -89,15 +108,18 @@ void add_op_texts(RunConfig& job, const std::vector<std::string>& texts) {
 }
 
 void execute(const RunConfig& job, const CommonOptions& common) {
-  // Everything that can be checked without reading a frame, first.
+  // Everything that can be checked without reading a frame, first; outputs
+  // against the inputs named so far before opening anything.
+  check_outputs_apart(job_outputs(job, common, nullptr), named_inputs(job));
   const FormatInfo* stats_format = nullptr;
   Params stats_params;
   if (!job.output.path.empty()) {
     stats_format = &resolve_format(job.output.path, job.output.format, Access::write_images);
     stats_params = Params::parse(stats_format->write_params, job.output.options,
                                  "output format '" + stats_format->name + "'");
-    check_output(job, job.output.path);
+    check_output_writable(job.output.path);
   }
+  if (!common.report.empty()) check_output_writable(common.report);
   CommonOptions effective = common;
   if (effective.threads == 0) effective.threads = job.threads;
   if (effective.memory.empty()) effective.memory = job.memory;
@@ -111,10 +133,14 @@ void execute(const RunConfig& job, const CommonOptions& common) {
   pipeline.source = open_source(job, options);
   pipeline.reducers = make_reducers(job, pipeline.source->frame_info());
   if (!job.write.path.empty()) {
-    if (job.write.path == job.output.path) throw Error(ErrorKind::usage, "write and output name the same file");
     pipeline.writers.push_back(create_writer(job.write.path, job.write.format, job.write.options));
-    check_output(job, job.write.path);
+    check_output_writable(job.write.path);
   }
+  // Every file the run reads is known now (sidecars, op images, linked files).
+  std::vector<NamedFile> inputs = named_inputs(job);
+  for (auto& in : series_inputs(*pipeline.source)) inputs.push_back(std::move(in));
+  check_outputs_apart(job_outputs(job, common, pipeline.writers.empty() ? nullptr : pipeline.writers[0].get()),
+                      inputs);
   prepare_series(*pipeline.source);  // all validated: load darks, masks, computed images
   RunResult result = run(pipeline, options);
   if (stats_format) write_statistics(job, pipeline, result, stats_params, *stats_format);

@@ -1,6 +1,5 @@
 #include "cli/options.hpp"
 
-#include <fstream>
 #include <iostream>
 
 #include "cli/job.hpp"
@@ -48,10 +47,7 @@ void CommonOptions::publish(const RunReport& run_report) const {
 }
 
 void CommonOptions::write_report_file(const std::string& json) const {
-  if (report.empty()) return;
-  std::ofstream out(report);
-  out << json;
-  if (!out) throw Error(ErrorKind::io, "cannot write the report").with_file(report);
+  if (!report.empty()) write_text_atomically(report, json);
 }
 
 void SourceOptions::add_to(CLI::App& command) {

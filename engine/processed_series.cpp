@@ -39,6 +39,14 @@ std::string ProcessedImageSeries::describe() const {
   return text;
 }
 
+std::vector<std::string> ProcessedImageSeries::files() const {
+  std::vector<std::string> all = base_->files();
+  for (const auto& op : chain_.ops()) {
+    for (auto& file : op->input_files()) all.push_back(std::move(file));
+  }
+  return all;
+}
+
 void ProcessedImageSeries::read_frame(std::size_t index, FrameView out) const {
   check_frame_index(*this, index);
   if (chain_.empty()) return base_->read_frame(index, out);

@@ -34,6 +34,8 @@ class ProcessedImageSeries final : public ImageSeries {
   const Metadata& metadata() const override { return base_->metadata(); }
   /// The base's, then each op: "npy:/a.npy[frames 0,2] | dark=d.npy | flip=r90".
   std::string describe() const override;
+  /// The base's files, then those of the ops' images.
+  std::vector<std::string> files() const override;
   bool concurrent_reads() const override { return base_->concurrent_reads(); }
   ReadCost read_cost() const override { return base_->read_cost(); }
 

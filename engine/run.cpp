@@ -14,6 +14,7 @@
 #include "engine/processed_series.hpp"
 #include "engine/progress.hpp"
 #include "engine/quantile_plan.hpp"
+#include "engine/series_builder.hpp"
 #include "engine/spill.hpp"
 
 namespace ims {
@@ -49,6 +50,20 @@ StagedImages run_planned(const Pipeline& pipeline, const RunOptions& options, Ac
   return result;
 }
 
+/// Refuses writers that would replace a file the run reads, or each other's
+/// files, however the pipeline was assembled.
+void check_writers(const Pipeline& pipeline) {
+  std::vector<NamedFile> inputs = series_inputs(*pipeline.source);
+  for (const auto& op : pipeline.ops) {
+    for (auto& file : op->input_files()) inputs.push_back({std::move(file), "the image of op " + op->describe()});
+  }
+  std::vector<NamedFile> outputs;
+  for (const auto& w : pipeline.writers) {
+    for (auto& file : w->destinations()) outputs.push_back({std::move(file), "the output " + w->describe()});
+  }
+  check_outputs_apart(outputs, inputs);
+}
+
 }  // namespace
 
 StagedImages run_whole(const Pipeline& pipeline, const RunOptions& options, Accumulation* keep) {
@@ -74,6 +89,7 @@ StagedImages run_whole(const Pipeline& pipeline, const RunOptions& options, Accu
 
 RunResult run(const Pipeline& given, const RunOptions& options) {
   if (!given.source) throw Error(ErrorKind::internal, "pipeline has no source");
+  check_writers(given);
   ResultOps split = move_pixel_ops_to_results(flatten(given), options);
   const Pipeline& pipeline = split.pipeline;
   const auto start = Clock::now();

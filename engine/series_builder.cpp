@@ -43,14 +43,18 @@ std::shared_ptr<LazyImage> statistic_image(const std::string& stat, const std::s
   auto series = std::make_shared<ProcessedImageSeries>(std::move(source), before, std::move(picked));
   RunOptions quiet = options;
   quiet.progress = nullptr;
-  return std::make_shared<LazyImage>(what, reducer->output_info(), [series, reducer, quiet, what] {
-    Pipeline p;
-    p.source = series;
-    p.reducers = {reducer};
-    RunResult r = run(p, quiet);
-    spdlog::info("{}: {} frames in {:.2f} s", what, r.report.frames, r.report.wall_seconds);
-    return std::move(r.images.front());
-  });
+  auto files = series->files();
+  return std::make_shared<LazyImage>(
+      what, reducer->output_info(),
+      [series, reducer, quiet, what] {
+        Pipeline p;
+        p.source = series;
+        p.reducers = {reducer};
+        RunResult r = run(p, quiet);
+        spdlog::info("{}: {} frames in {:.2f} s", what, r.report.frames, r.report.wall_seconds);
+        return std::move(r.images.front());
+      },
+      std::move(files));
 }
 
 bool names_a_statistic(const std::string& text) {
@@ -74,7 +78,7 @@ ImageResolver resolver_for(std::shared_ptr<const ImageSeries> source, OpList bef
                                         "dark.h5:/median) nor a statistic (median, mean, percentile:Q, ...)");
     }
     ImageFile file = probe_image(text);
-    return std::make_shared<LazyImage>(file.what, file.info, std::move(file.load));
+    return std::make_shared<LazyImage>(file.what, file.info, std::move(file.load), std::move(file.files));
   };
 }
 
@@ -100,6 +104,20 @@ void prepare_series(const ImageSeries& series) {
     if (auto* inner = dynamic_cast<const ProcessedImageSeries*>(processed->base().get())) prepare_series(*inner);
     processed->chain().prepare();
   }
+}
+
+std::vector<NamedFile> series_inputs(const ImageSeries& series) {
+  const auto* processed = dynamic_cast<const ProcessedImageSeries*>(&series);
+  if (!processed) {
+    std::vector<NamedFile> inputs;
+    for (auto& file : series.files()) inputs.push_back({std::move(file), "the source"});
+    return inputs;
+  }
+  std::vector<NamedFile> inputs = series_inputs(*processed->base());
+  for (const auto& op : processed->chain().ops()) {
+    for (auto& file : op->input_files()) inputs.push_back({std::move(file), "the image of op " + op->describe()});
+  }
+  return inputs;
 }
 
 std::string describe_ops(const ImageSeries& series) {

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/core/output_file.hpp"
 #include "engine/processed_series.hpp"
 #include "engine/run.hpp"
 #include "ops/process/op_registry.hpp"
@@ -36,5 +37,11 @@ void prepare_series(const ImageSeries& series);
 
 /// The op texts joined for reports and output attributes ("dark=d.npy | flip=r90").
 std::string describe_ops(const ImageSeries& series);
+
+/// Every file reading `series` opens, named for messages: "the source" for
+/// the source's files, "the image of op dark=d.npy" for an op's (a statistic
+/// image's series included), so that outputs can be checked against them
+/// (check_outputs_apart).
+std::vector<NamedFile> series_inputs(const ImageSeries& series);
 
 }  // namespace ims

@@ -1,14 +1,13 @@
 #include "engine/spill.hpp"
 
 #include <malloc.h>
-#include <unistd.h>
 
-#include <atomic>
 #include <filesystem>
 
 #include "engine/core/error.hpp"
 #include "engine/core/logging.hpp"
 #include "engine/core/output_file.hpp"
+#include "engine/core/temp_files.hpp"
 #include "engine/run.hpp"
 #include "formats/registry.hpp"
 
@@ -35,20 +34,21 @@ std::vector<std::string> scratch_options(std::size_t band_rows) {
 }  // namespace
 
 ScratchFile::ScratchFile(const std::string& dir) {
-  static std::atomic<unsigned> counter{0};
   const fs::path base = scratch_directory(dir);
-  path_ = (base / ("ims-spill-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + ".h5")).string();
+  path_ = (base / spill_file_name()).string();
   try {
     check_output_writable(path_);
   } catch (Error& e) {
     e.with_stage("spill (--scratch " + base.string() + ")");
     throw;
   }
+  remove_on_fatal_signal(path_);
 }
 
 ScratchFile::~ScratchFile() {
   std::error_code ec;
   fs::remove(path_, ec);
+  forget_on_fatal_signal(path_);
 }
 
 StagedImages run_spilled(const Pipeline& pipeline, const QuantilePlan& plan, const RunOptions& options) {

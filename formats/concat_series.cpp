@@ -26,6 +26,14 @@ ConcatSeries::ConcatSeries(std::vector<std::unique_ptr<ImageSeries>> parts) : pa
   }
 }
 
+std::vector<std::string> ConcatSeries::files() const {
+  std::vector<std::string> all;
+  for (const auto& part : parts_) {
+    for (auto& file : part->files()) all.push_back(std::move(file));
+  }
+  return all;
+}
+
 std::string ConcatSeries::describe() const {
   return parts_.front()->describe() + " (+" + std::to_string(parts_.size() - 1) + " more files)";
 }

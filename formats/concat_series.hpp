@@ -21,6 +21,7 @@ class ConcatSeries final : public ImageSeries {
   /// The first part's: files of one scan share their metadata.
   const Metadata& metadata() const override { return parts_.front()->metadata(); }
   std::string describe() const override;
+  std::vector<std::string> files() const override;
   bool concurrent_reads() const override { return concurrent_; }
   void read_frame(std::size_t index, FrameView out) const override;
   void read_region(std::size_t index, Region region, FrameView out) const override;

@@ -105,7 +105,7 @@ FrameBuffer npz_image(const std::string& file, const std::string& member) {
 ImageFile npz_probe(const std::string& text, const std::string& file, const std::string& member) {
   FrameBuffer image = npz_image(file, member);  // small: headers and data are one member
   auto held = std::make_shared<FrameBuffer>(std::move(image));
-  return {text, held->info(), [held] { return std::move(*held); }};
+  return {text, held->info(), [held] { return std::move(*held); }, {file}};
 }
 
 // ---- any series file of one frame
@@ -121,7 +121,8 @@ ImageFile series_probe(const std::string& text, const std::string& file, const s
             FrameBuffer image(series->frame_info());
             series->read_frame(0, image.view());
             return image;
-          }};
+          },
+          series->files()};
 }
 
 }  // namespace

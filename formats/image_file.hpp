@@ -11,6 +11,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "engine/core/frame.hpp"
 
@@ -20,6 +21,7 @@ struct ImageFile {
   std::string what;  ///< the text it was named by
   FrameInfo info;
   std::function<FrameBuffer()> load;
+  std::vector<std::string> files;  ///< what load() reads
 };
 
 /// Throws ims::Errors naming the file (missing, unreadable, several frames,

@@ -25,6 +25,7 @@ class FrameListSeries final : public ImageSeries {
   const Metadata& metadata() const override { return metadata_; }
   /// "npy:/a.npy[frames 36,0,5]" (long lists shortened).
   std::string describe() const override;
+  std::vector<std::string> files() const override { return source_->files(); }
   bool concurrent_reads() const override { return source_->concurrent_reads(); }
   ReadCost read_cost() const override { return source_->read_cost(); }
 

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <string>
+#include <vector>
 
 #include "engine/core/frame.hpp"
 #include "engine/core/metadata.hpp"
@@ -45,6 +46,11 @@ class ImageSeries {
   virtual const Metadata& metadata() const = 0;
   /// Names the source in messages and reports, e.g. "npy:/data/run7.npy".
   virtual std::string describe() const = 0;
+
+  /// Every file a read of the series opens (data files, sidecars, the images
+  /// of its ops), so that a run can refuse an output that would overwrite
+  /// one of them. Generated and in-memory series read none (the default).
+  virtual std::vector<std::string> files() const { return {}; }
 
   /// Reads frame `index` into `out` (frame_shape(), dtype(), native layout).
   virtual void read_frame(std::size_t index, FrameView out) const = 0;

@@ -9,10 +9,12 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <system_error>
 #include <vector>
 
 #include "engine/core/error.hpp"
+#include "engine/core/temp_files.hpp"
 
 namespace fs = std::filesystem;
 
@@ -25,7 +27,9 @@ namespace {
 constexpr std::size_t kPendingSlots = 64;
 std::atomic<char*> g_pending[kPendingSlots];
 
-void track_pending(const fs::path& temp) {
+}  // namespace
+
+void remove_on_fatal_signal(const fs::path& temp) {
   char* copy = ::strdup(temp.c_str());
   for (auto& slot : g_pending) {
     char* expected = nullptr;
@@ -34,7 +38,7 @@ void track_pending(const fs::path& temp) {
   std::free(copy);  // more than 64 outputs at once: best effort
 }
 
-void untrack_pending(const fs::path& temp) {
+void forget_on_fatal_signal(const fs::path& temp) {
   for (auto& slot : g_pending) {
     char* p = slot.load();
     if (p && temp == p && slot.compare_exchange_strong(p, nullptr)) {
@@ -44,19 +48,20 @@ void untrack_pending(const fs::path& temp) {
   }
 }
 
+namespace {
+
 /// mkstemp/mkdtemp template for a hidden sibling of `destination`, after
-/// checking that the destination's directory exists.
-std::vector<char> temp_template(const fs::path& destination) {
+/// checking that the destination's directory exists and clearing it of what
+/// killed runs left there.
+std::vector<char> temp_template_in_place(const fs::path& destination) {
   fs::path dir = destination.parent_path();
   if (dir.empty()) dir = ".";
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) {
     throw Error(ErrorKind::not_found, "output directory does not exist").with_file(dir.string());
   }
-  // Built piecewise: GCC 12 warns falsely on chained string concatenation.
-  std::string pattern = (dir / ".").string();
-  pattern += destination.filename().string();
-  pattern += ".ims-tmp-XXXXXX";
+  remove_stale_temp_files(dir);
+  const std::string pattern = temp_template(destination);
   std::vector<char> name(pattern.begin(), pattern.end());
   name.push_back('\0');
   return name;
@@ -73,7 +78,7 @@ AtomicOutput::AtomicOutput(fs::path destination) : destination_(std::move(destin
   if (fs::is_directory(destination_, ec)) {
     throw Error(ErrorKind::usage, "output path is a directory").with_file(destination_.string());
   }
-  auto name = temp_template(destination_);
+  auto name = temp_template_in_place(destination_);
   int fd = ::mkstemp(name.data());
   if (fd < 0) {
     throw system_error("cannot create a file in the output directory " + directory_of(destination_), errno)
@@ -81,14 +86,14 @@ AtomicOutput::AtomicOutput(fs::path destination) : destination_(std::move(destin
   }
   ::close(fd);
   temp_ = fs::path(name.data());
-  track_pending(temp_);
+  remove_on_fatal_signal(temp_);
 }
 
 AtomicOutput::~AtomicOutput() {
   if (!committed_ && !temp_.empty()) {
     std::error_code ec;
     fs::remove(temp_, ec);
-    untrack_pending(temp_);
+    forget_on_fatal_signal(temp_);
   }
 }
 
@@ -106,7 +111,26 @@ void AtomicOutput::commit() {
         .with_file(destination_.string());
   }
   committed_ = true;
-  untrack_pending(temp_);
+  forget_on_fatal_signal(temp_);
+}
+
+void write_text_atomically(const std::string& path, std::string_view text) {
+  AtomicOutput output(path);
+  const int fd = ::open(output.temp_path().c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
+  if (fd < 0) throw system_error("cannot write", errno).with_file(path);
+  std::size_t done = 0;
+  while (done < text.size()) {
+    const ssize_t put = ::write(fd, text.data() + done, text.size() - done);
+    if (put < 0 && errno == EINTR) continue;
+    if (put < 0) {
+      const int err = errno;
+      ::close(fd);
+      throw system_error("cannot write", err).with_file(path);
+    }
+    done += static_cast<std::size_t>(put);
+  }
+  if (::close(fd) != 0) throw system_error("cannot write", errno).with_file(path);
+  output.commit();
 }
 
 void remove_pending_outputs() noexcept {
@@ -122,7 +146,7 @@ AtomicDirectory::AtomicDirectory(fs::path destination) : destination_(std::move(
     throw Error(ErrorKind::usage, "output directory exists and is not empty")
         .with_file(destination_.string());
   }
-  auto name = temp_template(destination_);
+  auto name = temp_template_in_place(destination_);
   if (!::mkdtemp(name.data())) {
     throw system_error("cannot create a directory in " + directory_of(destination_), errno)
         .with_file(destination_.string());
@@ -159,16 +183,46 @@ void check_output_writable(const std::string& path) {
   }
 }
 
-void check_output_is_not_input(const std::string& input, const std::string& output) {
-  if (input.empty() || output.empty()) return;
-  std::error_code ec;
-  bool same = fs::exists(output, ec) && fs::exists(input, ec) && fs::equivalent(input, output, ec);
-  if (!same) {
-    same = fs::weakly_canonical(input, ec) == fs::weakly_canonical(output, ec) && !ec;
-  }
-  if (same) {
-    throw Error(ErrorKind::usage, "the output path is the input file; refusing to overwrite the input")
-        .with_file(output);
+namespace {
+
+/// The file `path` names (device and inode, through symlinks), if it exists.
+std::optional<std::pair<dev_t, ino_t>> file_identity(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return std::nullopt;
+  return std::pair{st.st_dev, st.st_ino};
+}
+
+/// Whether two paths name one file: the same device and inode when both
+/// exist (hard links, symlinks), else the same absolute path once the
+/// existing directories on the way are resolved.
+bool same_file(const std::string& a, const std::string& b) {
+  const auto ida = file_identity(a), idb = file_identity(b);
+  if (ida || idb) return ida == idb;
+  std::error_code ec1, ec2;
+  const fs::path pa = fs::weakly_canonical(fs::absolute(a, ec1), ec1);
+  const fs::path pb = fs::weakly_canonical(fs::absolute(b, ec2), ec2);
+  return !ec1 && !ec2 && pa == pb;
+}
+
+}  // namespace
+
+void check_outputs_apart(const std::vector<NamedFile>& outputs, const std::vector<NamedFile>& inputs) {
+  for (std::size_t i = 0; i < outputs.size(); ++i) {
+    const NamedFile& out = outputs[i];
+    if (out.path.empty()) continue;
+    for (const NamedFile& in : inputs) {
+      if (in.path.empty() || !same_file(in.path, out.path)) continue;
+      const std::string same = in.path == out.path ? "" : " (" + in.path + ")";
+      throw Error(ErrorKind::usage, out.role + " names " + in.role + same +
+                                        ", which this run reads; refusing to overwrite an input")
+          .with_file(out.path);
+    }
+    for (std::size_t j = 0; j < i; ++j) {
+      if (outputs[j].path.empty() || !same_file(outputs[j].path, out.path)) continue;
+      throw Error(ErrorKind::usage, out.role + " and " + outputs[j].role +
+                                        " name the same file; give each output its own")
+          .with_file(out.path);
+    }
   }
 }
 

@@ -6,6 +6,8 @@
 
 #include <filesystem>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace ims {
 
@@ -31,6 +33,9 @@ class AtomicOutput {
   bool committed_ = false;
 };
 
+/// Writes `text` to `path` through an AtomicOutput (reports, sidecars).
+void write_text_atomically(const std::string& path, std::string_view text);
+
 /// The same for a directory of files: built in a temporary directory beside
 /// the destination, renamed into place on commit(), removed otherwise. The
 /// destination must not exist or be an empty directory.
@@ -51,16 +56,28 @@ class AtomicDirectory {
 };
 
 /// For fatal-signal handlers (SIGBUS when a memory-mapped input shrinks
-/// under the run): removes the temporary files of every AtomicOutput not yet
-/// committed. Async-signal-safe.
+/// under the run): removes every temporary file registered below and not
+/// yet forgotten (AtomicOutput's, spill files). Async-signal-safe.
 void remove_pending_outputs() noexcept;
+/// Registers / unregisters a file for remove_pending_outputs().
+void remove_on_fatal_signal(const std::filesystem::path& temp);
+void forget_on_fatal_signal(const std::filesystem::path& temp);
 
 /// Checks, before any work, that `path` can be created: its directory exists
 /// and is writable, and it is not a directory. Throws an ims::Error otherwise.
 void check_output_writable(const std::string& path);
 
-/// Throws a usage ims::Error when `output` names the same file as `input`
-/// (the same path, or a link to it).
-void check_output_is_not_input(const std::string& input, const std::string& output);
+/// A file a run reads or writes, with what the user called it, for
+/// messages: "-o", "--report", "the source", "the image of op dark=d.npy".
+struct NamedFile {
+  std::string path;
+  std::string role;
+};
+
+/// Refuses, with a usage ims::Error naming both, an output that is one of
+/// the run's inputs or another of its outputs: the same file through hard
+/// links and symlinks (device and inode), or the same path once resolved
+/// for files that do not exist yet. Empty paths are ignored.
+void check_outputs_apart(const std::vector<NamedFile>& outputs, const std::vector<NamedFile>& inputs);
 
 }  // namespace ims

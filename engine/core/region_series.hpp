@@ -39,6 +39,7 @@ class RegionSeries final : public ImageSeries {
   const Metadata& metadata() const override { return source_->metadata(); }
   /// The source's, with the region appended: "npy:/a.npy[rows 0:512, cols 0:2048]".
   std::string describe() const override;
+  std::vector<std::string> files() const override { return source_->files(); }
   bool concurrent_reads() const override { return source_->concurrent_reads(); }
   ReadCost read_cost() const override { return source_->read_cost(); }
 

@@ -4,6 +4,8 @@
 
 #include <cstddef>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "engine/core/frame.hpp"
 #include "engine/core/frame_batch.hpp"
@@ -48,6 +50,10 @@ class SeriesWriter {
   virtual void commit() = 0;
   /// Names the destination in messages and reports, e.g. "npy:/data/out.npy".
   virtual std::string describe() const = 0;
+  /// Every path commit() puts in place (a file and its sidecar, a
+  /// directory), known from construction, so that a run can refuse to
+  /// write over its own inputs or other outputs before it starts.
+  virtual std::vector<std::string> destinations() const = 0;
 };
 
 }  // namespace ims

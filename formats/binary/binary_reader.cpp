@@ -32,6 +32,12 @@ class BinarySeries final : public ImageSeries {
   DType dtype() const override { return layout_.dtype; }
   const Metadata& metadata() const override { return layout_.metadata; }
   std::string describe() const override { return "binary:" + path_; }
+  std::vector<std::string> files() const override {
+    std::vector<std::string> all;
+    for (const auto& f : files_) all.push_back(f.path);
+    if (auto sidecar = find_sidecar(path_); !sidecar.empty()) all.push_back(sidecar.string());
+    return all;
+  }
   bool concurrent_reads() const override { return true; }  // pread only
 
   void read_frame(std::size_t index, FrameView out) const override {

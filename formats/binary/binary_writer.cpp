@@ -68,6 +68,9 @@ class SingleFileWriter final : public SeriesWriter {
     sidecar_->commit();
   }
   std::string describe() const override { return "binary:" + path_; }
+  std::vector<std::string> destinations() const override {
+    return {path_, fs::path(path_).replace_extension(".json").string()};
+  }
 
  private:
   std::string path_;
@@ -105,6 +108,7 @@ class DirectoryWriter final : public SeriesWriter {
     dir_->commit();
   }
   std::string describe() const override { return "binary:" + path_ + "/"; }
+  std::vector<std::string> destinations() const override { return {path_}; }
 
  private:
   std::string path_;

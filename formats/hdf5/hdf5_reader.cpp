@@ -69,6 +69,7 @@ class Hdf5Series final : public ImageSeries {
     open_dataset();
     apply_frame_slice(options);
     metadata_ = h5::read_metadata(group_.get(), parent_of(dataset_path_));
+    files_ = files_read();
     plan_decoding(options.get_string("decoder") == "library");
     cost_ = estimate_read_cost();
   }
@@ -78,6 +79,7 @@ class Hdf5Series final : public ImageSeries {
   DType dtype() const override { return pixel_.dtype; }
   const Metadata& metadata() const override { return metadata_; }
   std::string describe() const override { return "hdf5:" + file_ + ":" + dataset_path_; }
+  std::vector<std::string> files() const override { return files_; }
   // The library is thread-safe (it serialises its own calls); chunks are
   // decoded outside it, so concurrent reads decode in parallel.
   bool concurrent_reads() const override { return true; }
@@ -189,6 +191,36 @@ class Hdf5Series final : public ImageSeries {
     }
     pixel_ = *pixel;
     element_size_ = dtype_size(pixel_.dtype);
+  }
+
+  /// The file, the one holding the dataset when an external link leads
+  /// elsewhere, and the source files of a virtual dataset (as HDF5 finds
+  /// them: beside the file; name patterns with '%' are left out).
+  std::vector<std::string> files_read() const {
+    std::vector<std::string> files{file_};
+    Handle holder(H5Iget_file_id(dataset_.get()));
+    const ssize_t length = holder ? H5Fget_name(holder.get(), nullptr, 0) : -1;
+    if (length > 0) {
+      std::string name(static_cast<std::size_t>(length), '\0');
+      H5Fget_name(holder.get(), name.data(), name.size() + 1);
+      if (name != file_) files.push_back(name);
+    }
+    Handle dcpl(H5Dget_create_plist(dataset_.get()));
+    std::size_t mappings = 0;
+    if (dcpl && H5Pget_layout(dcpl.get()) == H5D_VIRTUAL && H5Pget_virtual_count(dcpl.get(), &mappings) >= 0) {
+      const std::filesystem::path dir = std::filesystem::path(file_).parent_path();
+      for (std::size_t i = 0; i < mappings; ++i) {
+        const ssize_t n = H5Pget_virtual_filename(dcpl.get(), i, nullptr, 0);
+        if (n <= 0) continue;
+        std::string source(static_cast<std::size_t>(n), '\0');
+        H5Pget_virtual_filename(dcpl.get(), i, source.data(), source.size() + 1);
+        if (source == "." || source.find('%') != std::string::npos) continue;
+        const std::filesystem::path p(source);
+        files.push_back(p.is_absolute() ? source : (dir / p).string());
+      }
+    }
+    H5Eclear2(H5E_DEFAULT);
+    return files;
   }
 
   /// Chunks holding several frames are decoded whole by the library: with
@@ -369,6 +401,7 @@ class Hdf5Series final : public ImageSeries {
   std::size_t element_size_ = 2;
   FrameSlice slice_;
   Metadata metadata_;
+  std::vector<std::string> files_;
   bool fast_ = false;
   h5::FilterPipeline pipeline_;
   hsize_t chunk_rows_ = 0, chunk_cols_ = 0;

@@ -78,6 +78,7 @@ class Hdf5Writer final : public SeriesWriter {
   }
 
   std::string describe() const override { return "hdf5:" + path_; }
+  std::vector<std::string> destinations() const override { return {path_}; }
 
  private:
   struct EncodedChunks final : PreparedBatch {

@@ -26,6 +26,7 @@ class NpySeries final : public ImageSeries {
   DType dtype() const override { return header_.dtype; }
   const Metadata& metadata() const override { return metadata_; }
   std::string describe() const override { return "npy:" + path_; }
+  std::vector<std::string> files() const override { return {path_}; }
   bool concurrent_reads() const override { return true; }
 
   const std::byte* frame_data(std::size_t index) const override {

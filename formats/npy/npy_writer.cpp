@@ -43,6 +43,7 @@ class NpyWriter final : public SeriesWriter {
   }
 
   std::string describe() const override { return "npy:" + path_; }
+  std::vector<std::string> destinations() const override { return {path_}; }
 
  private:
   std::string path_;

@@ -21,6 +21,7 @@ class DarkOp final : public PixelwiseOp {
   std::string name() const override { return "dark"; }
   std::string describe() const override { return text_; }
   void prepare() const override { dark_->get(); }
+  std::vector<std::string> input_files() const override { return dark_->files(); }
 
   FrameInfo output_info(const FrameInfo& input) const override {
     check_image_shape(*dark_, input.shape, "dark");

@@ -7,6 +7,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "engine/core/frame.hpp"
 #include "engine/core/image_series.hpp"
@@ -81,6 +82,9 @@ class FrameOp {
   /// Loads what the op needs before the first frame (its LazyImages). Called
   /// once, in chain order, after the whole pipeline has been validated.
   virtual void prepare() const {}
+  /// The files loading the op's images reads (LazyImage::files()), so that a
+  /// run refuses outputs that would overwrite them.
+  virtual std::vector<std::string> input_files() const { return {}; }
 
   /// For ops whose output row r is computed from one input row alone (a
   /// fixed affine map of r): which. Chains of such ops run band by band of

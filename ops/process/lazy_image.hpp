@@ -10,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "engine/core/frame.hpp"
 
@@ -19,9 +20,10 @@ class LazyImage {
  public:
   using Loader = std::function<FrameBuffer()>;
 
-  /// `what` names the image in messages ("dark.npy", "median of frames 0:100").
-  LazyImage(std::string what, FrameInfo info, Loader load)
-      : what_(std::move(what)), info_(info), load_(std::move(load)) {}
+  /// `what` names the image in messages ("dark.npy", "median of frames 0:100");
+  /// `files` are those loading it reads (the image file; a statistic's series).
+  LazyImage(std::string what, FrameInfo info, Loader load, std::vector<std::string> files = {})
+      : what_(std::move(what)), info_(info), load_(std::move(load)), files_(std::move(files)) {}
 
   /// An image already in memory.
   static std::shared_ptr<LazyImage> of(std::string what, FrameBuffer image) {
@@ -32,6 +34,7 @@ class LazyImage {
 
   const std::string& what() const { return what_; }
   FrameInfo info() const { return info_; }
+  const std::vector<std::string>& files() const { return files_; }
 
   /// The image, loaded on the first call (thread-safe). Throws what the
   /// loader throws, or an internal error if it returns another shape/dtype.
@@ -51,6 +54,7 @@ class LazyImage {
   std::string what_;
   FrameInfo info_;
   Loader load_;
+  std::vector<std::string> files_;
   mutable std::once_flag once_;
   mutable FrameBuffer image_;
 };

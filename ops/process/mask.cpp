@@ -22,6 +22,7 @@ class MaskOp final : public PixelwiseOp {
   std::string name() const override { return "mask"; }
   std::string describe() const override { return text_; }
   void prepare() const override { keep(); }
+  std::vector<std::string> input_files() const override { return mask_->files(); }
 
   FrameInfo output_info(const FrameInfo& input) const override {
     check_image_shape(*mask_, input.shape, "mask");

@@ -18,6 +18,7 @@ class ScaleOp final : public PixelwiseOp {
   std::string name() const override { return "scale"; }
   std::string describe() const override { return text_; }
   void prepare() const override { gain_->get(); }
+  std::vector<std::string> input_files() const override { return gain_->files(); }
 
   FrameInfo output_info(const FrameInfo& input) const override {
     check_image_shape(*gain_, input.shape, "gain");

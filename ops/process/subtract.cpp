@@ -23,6 +23,7 @@ class SubtractImageOp final : public PixelwiseOp {
   std::string name() const override { return "subtract"; }
   std::string describe() const override { return text_; }
   void prepare() const override { image_->get(); }
+  std::vector<std::string> input_files() const override { return image_->files(); }
 
   FrameInfo output_info(const FrameInfo& input) const override {
     check_image_shape(*image_, input.shape, "subtracted");

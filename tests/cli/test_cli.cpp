@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <fstream>
 
-#include "support/paths.hpp"
+#include "support/cli.hpp"
 
 namespace ims {
 namespace {
@@ -14,29 +14,10 @@ namespace {
 namespace fs = std::filesystem;
 using test::run_ims;
 
-const std::vector<std::string> kSmallRandom = {"--format", "random", "--opt", "frames=12", "--opt", "rows=16",
-                                               "--opt", "cols=8", "--opt", "dtype=uint16", "--opt", "mode=detector"};
-
-std::vector<std::string> args(std::initializer_list<std::vector<std::string>> parts) {
-  std::vector<std::string> all;
-  for (const auto& p : parts) all.insert(all.end(), p.begin(), p.end());
-  return all;
-}
-
-/// A small .npy made by `ims convert` from the random source.
-fs::path sample(const std::string& name) {
-  auto dir = test::scratch_dir(name);
-  auto path = dir / "sample.npy";
-  auto r = run_ims(args({{"convert"}, kSmallRandom, {"-o", path.string(), "-q"}}));
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  return path;
-}
-
-void expect_error(const test::CommandResult& r, int code, const std::string& says) {
-  EXPECT_EQ(r.exit_code, code) << r.err;
-  EXPECT_NE(r.err.find(says), std::string::npos) << "stderr: " << r.err;
-  EXPECT_EQ(r.err.find("terminate called"), std::string::npos) << r.err;
-}
+using test::args;
+using test::expect_error;
+using test::kSmallRandom;
+using test::sample;
 
 TEST(Cli, HelpAndVersionSucceed) {
   auto r = run_ims({"--help"});
@@ -145,13 +126,6 @@ TEST(Cli, TruncatedInputFailsWithoutPartialOutput) {
   EXPECT_FALSE(fs::exists(out));
   std::size_t files = static_cast<std::size_t>(std::distance(fs::directory_iterator(path.parent_path()), {}));
   EXPECT_EQ(files, 2u) << "only sample.npy and cut.npy: no temporaries left";
-}
-
-TEST(Cli, OutputEqualToInputIsRefusedAndTheInputKept) {
-  auto path = sample("cli-same");
-  auto size = fs::file_size(path);
-  expect_error(run_ims({"convert", path.string(), "-o", path.string()}), 2, "is the input");
-  EXPECT_EQ(fs::file_size(path), size);
 }
 
 TEST(Cli, CtrlCStopsWithoutPartialOutput) {

@@ -246,6 +246,7 @@ class RecordingWriter final : public SeriesWriter {
   }
   void commit() override { committed = true; }
   std::string describe() const override { return "recording"; }
+  std::vector<std::string> destinations() const override { return {}; }
   std::vector<std::uint16_t> frames;
   bool committed = false;
   SeriesInfo info_;

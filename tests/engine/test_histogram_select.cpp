@@ -501,6 +501,7 @@ class RecordingWriter final : public SeriesWriter {
   void write(const FrameBatch& batch, PreparedBatch*) override { frames += batch.size(); }
   void commit() override { ++committed; }
   std::string describe() const override { return "recording"; }
+  std::vector<std::string> destinations() const override { return {}; }
   SeriesInfo info_;
   int begun = 0, committed = 0;
   std::size_t frames = 0;

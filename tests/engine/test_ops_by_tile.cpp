@@ -152,6 +152,7 @@ class NullWriter final : public SeriesWriter {
   void write(const FrameBatch&, PreparedBatch*) override {}
   void commit() override {}
   std::string describe() const override { return "null"; }
+  std::vector<std::string> destinations() const override { return {}; }
 };
 
 TEST(OpsByTilePlan, OnlyRowMappingChainsFeedingReducersAlone) {

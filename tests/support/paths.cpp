@@ -55,7 +55,7 @@ fs::path scratch_dir(const std::string& name) {
   return dir;
 }
 
-CommandResult run_ims(const std::vector<std::string>& args, int interrupt_after_ms) {
+CommandResult run_ims(const std::vector<std::string>& args, int interrupt_after_ms, int signal) {
   static int counter = 0;
   fs::path dir = scratch_dir("cmd-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
   fs::path out = dir / "stdout", err = dir / "stderr";
@@ -73,7 +73,7 @@ CommandResult run_ims(const std::vector<std::string>& args, int interrupt_after_
   if (posix_spawn(&pid, binary.c_str(), &actions, nullptr, argv.data(), environ) == 0) {
     if (interrupt_after_ms > 0) {
       ::usleep(static_cast<useconds_t>(interrupt_after_ms) * 1000);
-      ::kill(pid, SIGINT);
+      ::kill(pid, signal);
     }
     int status = 0;
     waitpid(pid, &status, 0);

@@ -2,6 +2,7 @@
 // Where the tests find things: the ims binary, the shared hexrd fixtures
 // (absent on a fresh clone), Debian's python3, and a scratch directory.
 
+#include <csignal>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -21,7 +22,8 @@ struct CommandResult {
 };
 
 /// Runs `ims` with `args` (no shell interpretation of the arguments). With
-/// `interrupt_after_ms` > 0, sends SIGINT that long after the start.
-CommandResult run_ims(const std::vector<std::string>& args, int interrupt_after_ms = 0);
+/// `interrupt_after_ms` > 0, sends `signal` (Ctrl-C's SIGINT by default)
+/// that long after the start.
+CommandResult run_ims(const std::vector<std::string>& args, int interrupt_after_ms = 0, int signal = SIGINT);
 
 }  // namespace ims::test
