@@ -5,6 +5,7 @@
 
 #include "engine/accumulation.hpp"
 #include "engine/budget.hpp"
+#include "engine/core/checked.hpp"
 #include "engine/core/error.hpp"
 #include "engine/core/strings.hpp"
 #include "ops/process/op_chain.hpp"
@@ -59,8 +60,11 @@ std::uint64_t state_bytes(const Pipeline& pipeline, FrameInfo frame, std::size_t
   for (std::size_t i = 0; i < pipeline.reducers.size(); ++i) {
     const Reducer& r = *pipeline.reducers[i];
     std::uint64_t per_pixel = dtype_size(r.output_dtype());
-    if (owners[i] == i) per_pixel += r.state_bytes_per_pixel() + frames * r.state_bytes_per_pixel_per_frame();
-    bytes += frame.shape.pixels() * per_pixel;
+    if (owners[i] == i) {
+      per_pixel = saturating_add(per_pixel, saturating_add(r.state_bytes_per_pixel(),
+                                                           saturating_mul(frames, r.state_bytes_per_pixel_per_frame())));
+    }
+    bytes = saturating_add(bytes, saturating_mul(frame.shape.pixels(), per_pixel));
   }
   return bytes;
 }
@@ -97,6 +101,9 @@ Plan make_plan(const Pipeline& pipeline, const RunOptions& options) {
     throw Error(ErrorKind::format, "the series has no frames").with_file(source.describe());
   }
   plan.source_frame = source.frame_info();
+  // Readers refuse headers whose sizes overflow; this catches any other source.
+  check_series_bytes(plan.frames, plan.source_frame.shape.rows, plan.source_frame.shape.cols, plan.source_frame.dtype,
+                     "", source.describe());
   if (plan.source_frame.shape.pixels() == 0) {
     throw Error(ErrorKind::format, "frames have no pixels (shape " +
                                        to_string(plan.source_frame.shape) + ")")
@@ -104,6 +111,8 @@ Plan make_plan(const Pipeline& pipeline, const RunOptions& options) {
   }
   const OpChain chain(pipeline.ops, plan.source_frame);
   plan.frame = chain.output();
+  check_series_bytes(plan.frames, plan.frame.shape.rows, plan.frame.shape.cols, plan.frame.dtype, "ops",
+                     source.describe());
   check_reducers(pipeline, plan.frame);
 
   plan.threads = options.threads > 0 ? options.threads : default_thread_count();
@@ -123,10 +132,12 @@ Plan make_plan(const Pipeline& pipeline, const RunOptions& options) {
   // its processed copy when there are ops not run by tile, and what writers
   // prepare (compressed chunks) ahead of writing.
   const bool processed_frames = !pipeline.ops.empty() && !plan.ops_by_tile;
-  plan.frame_cost = plan.source_frame.bytes() + (processed_frames ? plan.frame.bytes() : 0);
-  for (const auto& w : pipeline.writers) plan.frame_cost += w->prepared_bytes_per_frame(plan.frame);
+  plan.frame_cost = saturating_add(plan.source_frame.bytes(), processed_frames ? plan.frame.bytes() : 0);
+  for (const auto& w : pipeline.writers) {
+    plan.frame_cost = saturating_add(plan.frame_cost, w->prepared_bytes_per_frame(plan.frame));
+  }
 
-  const std::uint64_t minimum = plan.state_bytes + 2 * plan.frame_cost;
+  const std::uint64_t minimum = saturating_add(plan.state_bytes, saturating_mul(2, plan.frame_cost));
   if (plan.budget < minimum) {
     throw Error(ErrorKind::resource,
                 "--memory " + format_bytes(plan.budget) + " is too small for this run: reducer " +

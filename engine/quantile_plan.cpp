@@ -5,6 +5,7 @@
 
 #include "engine/accumulation.hpp"
 #include "engine/budget.hpp"
+#include "engine/core/checked.hpp"
 #include "engine/core/error.hpp"
 #include "engine/core/strings.hpp"
 #include "engine/plan.hpp"
@@ -52,26 +53,28 @@ Sizes sizes_of(const Pipeline& pipeline, const RunOptions& options) {
   const std::size_t frames = frames_of(pipeline, options);
   s.budget = options.memory > 0 ? options.memory : default_memory_budget();
   s.rows = frame.shape.rows;
-  s.outputs = frame.shape.pixels() * output_bytes_per_pixel(pipeline);
-  s.per_row = frame.shape.cols * state_bytes_per_pixel(pipeline, frames);
-  s.values = s.per_row * s.rows;
+  // Saturating: a size too large for any budget must read as such, not wrap.
+  s.outputs = saturating_mul(frame.shape.pixels(), output_bytes_per_pixel(pipeline));
+  s.per_row = saturating_mul(frame.shape.cols, state_bytes_per_pixel(pipeline, frames));
+  s.values = saturating_mul(s.per_row, s.rows);
   // Frames in flight: at least a few whole source frames, or an eighth of the budget.
-  s.in_flight = std::max<std::uint64_t>(4 * pipeline.source->frame_bytes(), s.budget / 8);
+  s.in_flight = std::max<std::uint64_t>(saturating_mul(4, pipeline.source->frame_bytes()), s.budget / 8);
   return s;
 }
 
 /// Splits the rows into the fewest equal bands whose states fit.
 void choose_bands(const Sizes& s, QuantilePlan& plan) {
-  const std::uint64_t room = s.budget > s.outputs + s.in_flight ? s.budget - s.outputs - s.in_flight : 0;
+  const std::uint64_t fixed = saturating_add(s.outputs, s.in_flight);
+  const std::uint64_t room = s.budget > fixed ? s.budget - fixed : 0;
   // A band holds its values and its own rows of the results (pasted into the
   // whole results, which stay held throughout).
-  const std::uint64_t row_cost = s.per_row + s.outputs / s.rows;
+  const std::uint64_t row_cost = saturating_add(s.per_row, s.outputs / s.rows);
   const std::size_t fitting_rows = static_cast<std::size_t>(std::min<std::uint64_t>(room / row_cost, s.rows));
   if (fitting_rows == 0) {
     throw Error(ErrorKind::resource,
                 "--memory " + format_bytes(s.budget) + " is too small for these quantiles: one row of every " +
                     "frame needs " + format_bytes(s.per_row) + " and the results " + format_bytes(s.outputs) +
-                    "; give at least --memory " + format_bytes(s.outputs + row_cost + s.in_flight));
+                    "; give at least --memory " + format_bytes(saturating_add(fixed, row_cost)));
   }
   plan.bands = (s.rows + fitting_rows - 1) / fitting_rows;
   plan.band_rows = (s.rows + plan.bands - 1) / plan.bands;
@@ -80,7 +83,7 @@ void choose_bands(const Sizes& s, QuantilePlan& plan) {
 
 QuantileMethod automatic_method(const Pipeline& pipeline, const Sizes& s, std::string& why) {
   const ReadCost cost = pipeline.source->read_cost();
-  if (s.values + s.outputs + s.in_flight <= s.budget) {
+  if (saturating_add(s.values, saturating_add(s.outputs, s.in_flight)) <= s.budget) {
     why = "every value fits the budget";
     return QuantileMethod::memory;
   }
@@ -114,7 +117,8 @@ std::uint64_t state_bytes_per_pixel(const Pipeline& pipeline, std::size_t frames
   for (std::size_t i = 0; i < pipeline.reducers.size(); ++i) {
     if (owners[i] != i) continue;
     const Reducer& r = *pipeline.reducers[i];
-    bytes += r.state_bytes_per_pixel() + frames * r.state_bytes_per_pixel_per_frame();
+    bytes = saturating_add(bytes, saturating_add(r.state_bytes_per_pixel(),
+                                                 saturating_mul(frames, r.state_bytes_per_pixel_per_frame())));
   }
   return bytes;
 }

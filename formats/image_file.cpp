@@ -1,13 +1,12 @@
 #include "formats/image_file.hpp"
 
-#include <zip.h>
-
 #include <cstring>
 #include <filesystem>
 #include <memory>
 
 #include "engine/core/error.hpp"
 #include "formats/npy/npy_header.hpp"
+#include "formats/npz/npz_reader.hpp"
 #include "formats/registry.hpp"
 
 namespace ims {
@@ -38,48 +37,6 @@ Error image_error(const std::string& file, const std::string& message) {
   return Error(ErrorKind::format, message).with_file(file).with_stage("image");
 }
 
-// ---- npz: one member read into memory through libzip
-
-struct ZipCloser {
-  void operator()(zip_t* z) const { zip_discard(z); }
-};
-
-std::vector<std::byte> read_npz_member(const std::string& file, std::string member) {
-  int code = 0;
-  std::unique_ptr<zip_t, ZipCloser> zip(zip_open(file.c_str(), ZIP_RDONLY, &code));
-  if (!zip) {
-    zip_error_t error;
-    zip_error_init_with_code(&error, code);
-    Error e = image_error(file, std::string("cannot open as npz: ") + zip_error_strerror(&error));
-    zip_error_fini(&error);
-    throw e;
-  }
-  const zip_int64_t entries = zip_get_num_entries(zip.get(), 0);
-  if (member.empty()) {
-    if (entries != 1) {
-      throw image_error(file, "holds " + std::to_string(entries) + " arrays; name one (" + file + ":NAME)");
-    }
-    member = zip_get_name(zip.get(), 0, 0);
-  } else if (member.size() < 4 || member.substr(member.size() - 4) != ".npy") {
-    member += ".npy";
-  }
-  zip_stat_t st;
-  if (zip_stat(zip.get(), member.c_str(), 0, &st) != 0) {
-    std::string names;
-    for (zip_int64_t i = 0; i < entries; ++i) {
-      if (i) names += ", ";
-      names += zip_get_name(zip.get(), i, 0);
-    }
-    throw image_error(file, "has no array '" + member + "' (it has: " + names + ")");
-  }
-  std::vector<std::byte> bytes(st.size);
-  zip_file_t* f = zip_fopen(zip.get(), member.c_str(), 0);
-  const zip_int64_t got = f ? zip_fread(f, bytes.data(), bytes.size()) : -1;
-  if (f) zip_fclose(f);
-  if (got != static_cast<zip_int64_t>(bytes.size())) throw image_error(file, "cannot read array '" + member + "'");
-  return bytes;
-}
-
 FrameShape one_frame_shape(const std::string& what, const std::vector<std::size_t>& shape) {
   if (shape.size() == 2) return {shape[0], shape[1]};
   if (shape.size() == 3 && shape[0] == 1) return {shape[1], shape[2]};
@@ -92,12 +49,11 @@ FrameShape one_frame_shape(const std::string& what, const std::vector<std::size_
 }
 
 FrameBuffer npz_image(const std::string& file, const std::string& member) {
-  const auto bytes = read_npz_member(file, member);
-  const NpyHeader h = parse_npy_header(bytes.data(), bytes.size(), file);
-  if (h.fortran_order) throw image_error(file, "array '" + member + "' is in Fortran order (not supported here)");
+  const NpzArray array = read_npz_array(file, member);
+  const NpyHeader& h = array.header;
+  if (h.fortran_order) throw image_error(file, "array '" + array.member + "' is in Fortran order (not supported here)");
   FrameBuffer image(one_frame_shape(file, h.shape), h.dtype);
-  if (h.data_offset + image.bytes() > bytes.size()) throw image_error(file, "array '" + member + "' is truncated");
-  std::memcpy(image.data(), bytes.data() + h.data_offset, image.bytes());
+  std::memcpy(image.data(), array.bytes.data() + h.data_offset, image.bytes());
   if (h.byte_order != kNativeByteOrder) byteswap_inplace(image.data(), image.shape().pixels(), dtype_size(h.dtype));
   return image;
 }

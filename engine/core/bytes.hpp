@@ -73,6 +73,11 @@ class ByteReader {
   }
   template <class T>
   void get_array(T* out, std::size_t count) {
+    if (count > remaining() / sizeof(T)) {  // before count * sizeof(T), which could wrap around
+      throw Error(ErrorKind::format, "truncated serialised state (needed " + std::to_string(count) + " values of " +
+                                         std::to_string(sizeof(T)) + " bytes, " + std::to_string(remaining()) +
+                                         " bytes left)");
+    }
     std::size_t n = count * sizeof(T);
     need(n);
     std::memcpy(out, data_ + pos_, n);

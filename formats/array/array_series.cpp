@@ -1,5 +1,6 @@
 #include "formats/array/array_series.hpp"
 
+#include "engine/core/checked.hpp"
 #include "engine/core/region_series.hpp"
 #include "formats/builtin.hpp"
 
@@ -7,6 +8,7 @@ namespace ims {
 
 ArraySeries::ArraySeries(const void* data, std::size_t frames, FrameInfo info, Metadata metadata)
     : frames_(frames), info_(info), metadata_(std::move(metadata)) {
+  check_series_bytes(frames, info.shape.rows, info.shape.cols, info.dtype, "array", "");
   auto buffer = std::make_shared<AlignedBuffer>(frames * info.bytes());
   if (buffer->size()) std::memcpy(buffer->data(), data, buffer->size());
   data_ = buffer->data();
@@ -15,7 +17,9 @@ ArraySeries::ArraySeries(const void* data, std::size_t frames, FrameInfo info, M
 
 ArraySeries::ArraySeries(std::shared_ptr<const void> owner, const std::byte* data,
                          std::size_t frames, FrameInfo info, Metadata metadata)
-    : owner_(std::move(owner)), data_(data), frames_(frames), info_(info), metadata_(std::move(metadata)) {}
+    : owner_(std::move(owner)), data_(data), frames_(frames), info_(info), metadata_(std::move(metadata)) {
+  check_series_bytes(frames, info.shape.rows, info.shape.cols, info.dtype, "array", "");
+}
 
 std::string ArraySeries::describe() const {
   return "array:" + std::to_string(frames_) + "x" + to_string(info_.shape) + " " +

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "engine/core/checked.hpp"
 #include "engine/core/error.hpp"
 #include "engine/core/strings.hpp"
 #include "formats/metadata_json.hpp"
@@ -111,7 +112,8 @@ fs::path find_sidecar(const fs::path& path) {
 
 BinaryLayout resolve_layout(const fs::path& path, const Params& options) {
   Partial p;
-  if (auto sidecar = find_sidecar(path); !sidecar.empty()) p = read_sidecar(sidecar);
+  const fs::path sidecar = find_sidecar(path);
+  if (!sidecar.empty()) p = read_sidecar(sidecar);
   if (options.has("shape")) p.shape = parse_shape_text(options.get_string("shape"));
   if (options.has("dtype")) parse_dtype_text(options.get_string("dtype"), p.dtype, p.order);
   if (options.has("byteorder")) p.order = parse_byte_order(options.get_string("byteorder"), "option 'byteorder'");
@@ -125,6 +127,9 @@ BinaryLayout resolve_layout(const fs::path& path, const Params& options) {
         .with_stage("binary")
         .with_file(path.string());
   }
+  const bool shape_from_sidecar = !sidecar.empty() && !options.has("shape");
+  check_series_bytes(1, p.shape->rows, p.shape->cols, *p.dtype, "binary",
+                     shape_from_sidecar ? sidecar.string() : path.string());
   return {*p.shape, *p.dtype, p.order.value_or(kNativeByteOrder), p.fortran.value_or(false), std::move(p.metadata)};
 }
 

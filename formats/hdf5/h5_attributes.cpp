@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cstring>
+#include <exception>
 #include <optional>
 
+#include "engine/core/checked.hpp"
 #include "engine/core/logging.hpp"
 #include "formats/hdf5/h5_types.hpp"
 
@@ -75,6 +77,7 @@ std::optional<MetaValue> read_number(hid_t attr, hid_t type, hid_t space) {
   a.shape.assign(dims.begin(), dims.end());
   if (H5Tget_class(type) == H5T_ENUM) {
     const bool flags = is_bool_enum(type);  // h5py's numpy bools
+    check_array_bytes(std::vector<std::uint64_t>(dims.begin(), dims.end()), sizeof(std::int64_t), "hdf5", "");
     auto values = read_enum_values(attr, type, a.size());
     if (rank == 0) return flags ? MetaValue(values[0] != 0) : MetaValue(values[0]);
     if (flags) {
@@ -84,6 +87,7 @@ std::optional<MetaValue> read_number(hid_t attr, hid_t type, hid_t space) {
     return MetaValue(NdArray::from(values, a.shape));
   }
   a.dtype = metadata_dtype(type);
+  check_array_bytes(std::vector<std::uint64_t>(dims.begin(), dims.end()), dtype_size(a.dtype), "hdf5", "");
   a.data.resize(a.size() * dtype_size(a.dtype));
   check_status(H5Aread(attr, native_type(a.dtype), a.data.data()), "cannot read a numeric attribute");
   if (rank > 0) return MetaValue(std::move(a));
@@ -106,23 +110,44 @@ std::optional<MetaValue> read_attribute(hid_t attr) {
 struct Reading {
   Metadata* out;
   std::string where;
+  std::exception_ptr failure;  // exceptions must not unwind through HDF5's C frames
 };
+
+/// Runs an iteration callback's body; a throw stops the iteration (-1) and is
+/// kept for read_metadata to rethrow once HDF5 has returned.
+template <class F>
+herr_t guarded(Reading* r, F&& body) {
+  try {
+    return body();
+  } catch (...) {
+    r->failure = std::current_exception();
+    return -1;
+  }
+}
 
 herr_t on_attribute(hid_t location, const char* name, const H5A_info_t*, void* data) {
   auto* r = static_cast<Reading*>(data);
-  Handle attr(check(H5Aopen(location, name, H5P_DEFAULT), "cannot open attribute " + std::string(name)));
-  if (auto value = read_attribute(attr.get())) {
-    r->out->set(name, std::move(*value));
-  } else {
-    Handle type(H5Aget_type(attr.get()));
-    spdlog::warn("hdf5: {}: attribute '{}' ({}) has no metadata type; skipped", r->where, name,
-                 describe_type(type.get()));
-  }
-  return 0;
+  return guarded(r, [&]() -> herr_t {
+    Handle attr(check(H5Aopen(location, name, H5P_DEFAULT), "cannot open attribute " + std::string(name)));
+    std::optional<MetaValue> value;
+    try {
+      value = read_attribute(attr.get());
+    } catch (Error& e) {
+      throw e.with_dataset(r->where + " attribute '" + name + "'");
+    }
+    if (value) {
+      r->out->set(name, std::move(*value));
+    } else {
+      Handle type(H5Aget_type(attr.get()));
+      spdlog::warn("hdf5: {}: attribute '{}' ({}) has no metadata type; skipped", r->where, name,
+                   describe_type(type.get()));
+    }
+    return 0;
+  });
 }
 
-herr_t on_link(hid_t group, const char* name, const H5L_info_t*, void* data) {
-  auto* r = static_cast<Reading*>(data);
+/// A subgroup holding only attributes, as a nested Metadata (hexrd's nested metadata).
+herr_t read_subgroup(hid_t group, const char* name, Reading& r) {
   H5O_info_t info;
   if (H5Oget_info_by_name2(group, name, &info, H5O_INFO_BASIC | H5O_INFO_NUM_ATTRS, H5P_DEFAULT) < 0 ||
       info.type != H5O_TYPE_GROUP || info.num_attrs == 0) {
@@ -132,9 +157,14 @@ herr_t on_link(hid_t group, const char* name, const H5L_info_t*, void* data) {
   Handle sub(check(H5Gopen2(group, name, H5P_DEFAULT), "cannot open group " + std::string(name)));
   H5G_info_t ginfo;
   if (H5Gget_info(sub.get(), &ginfo) >= 0 && ginfo.nlinks == 0) {
-    r->out->set(name, read_metadata(sub.get(), r->where + "/" + name));
+    r.out->set(name, read_metadata(sub.get(), r.where + "/" + name));
   }
   return 0;
+}
+
+herr_t on_link(hid_t group, const char* name, const H5L_info_t*, void* data) {
+  auto* r = static_cast<Reading*>(data);
+  return guarded(r, [&]() -> herr_t { return read_subgroup(group, name, *r); });
 }
 
 hid_t bool_type() {
@@ -179,12 +209,14 @@ void write_array(hid_t loc, const std::string& name, const NdArray& a) {
 Metadata read_metadata(hid_t group, const std::string& where) {
   init();
   Metadata m;
-  Reading r{&m, where};
+  Reading r{&m, where, nullptr};
   hsize_t index = 0;
-  check_status(H5Aiterate2(group, H5_INDEX_NAME, H5_ITER_INC, &index, on_attribute, &r),
-               "cannot read the attributes of " + where);
-  check_status(H5Literate(group, H5_INDEX_NAME, H5_ITER_INC, nullptr, on_link, &r),
-               "cannot list the members of " + where);
+  const herr_t attributes = H5Aiterate2(group, H5_INDEX_NAME, H5_ITER_INC, &index, on_attribute, &r);
+  if (r.failure) std::rethrow_exception(r.failure);
+  check_status(attributes, "cannot read the attributes of " + where);
+  const herr_t links = H5Literate(group, H5_INDEX_NAME, H5_ITER_INC, nullptr, on_link, &r);
+  if (r.failure) std::rethrow_exception(r.failure);
+  check_status(links, "cannot list the members of " + where);
   return m;
 }
 

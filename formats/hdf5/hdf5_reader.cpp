@@ -2,6 +2,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "engine/core/checked.hpp"
 #include "engine/core/logging.hpp"
 #include "engine/core/slice.hpp"
 #include "engine/core/strings.hpp"
@@ -68,7 +69,11 @@ class Hdf5Series final : public ImageSeries {
     dataset_path_ = choose_dataset(options);
     open_dataset();
     apply_frame_slice(options);
-    metadata_ = h5::read_metadata(group_.get(), parent_of(dataset_path_));
+    try {
+      metadata_ = h5::read_metadata(group_.get(), parent_of(dataset_path_));
+    } catch (Error& e) {
+      throw e.with_file(file_);
+    }
     files_ = files_read();
     plan_decoding(options.get_string("decoder") == "library");
     cost_ = estimate_read_cost();
@@ -191,6 +196,7 @@ class Hdf5Series final : public ImageSeries {
     }
     pixel_ = *pixel;
     element_size_ = dtype_size(pixel_.dtype);
+    check_series_bytes(dataset_frames_, shape_.rows, shape_.cols, pixel_.dtype, "hdf5", file_ + ":" + dataset_path_);
   }
 
   /// The file, the one holding the dataset when an external link leads
@@ -233,7 +239,8 @@ class Hdf5Series final : public ImageSeries {
     H5Pget_chunk(dcpl.get(), 3, chunk);
     if (chunk[0] <= 1) return;
     Handle type(H5Dget_type(dataset_.get()));
-    const std::size_t chunk_bytes = chunk[0] * chunk[1] * chunk[2] * H5Tget_size(type.get());
+    const std::uint64_t factors[] = {chunk[0], chunk[1], chunk[2], H5Tget_size(type.get())};
+    const std::uint64_t chunk_bytes = checked_product(factors).value_or(std::numeric_limits<std::uint64_t>::max());
     const std::size_t cache = std::min<std::size_t>(2 * chunk_bytes, std::size_t{256} << 20);
     if (cache <= (std::size_t{1} << 20)) return;
     Handle dapl(h5::check(H5Pcreate(H5P_DATASET_ACCESS), "cannot create dataset access properties"));
@@ -266,6 +273,13 @@ class Hdf5Series final : public ImageSeries {
     }
     chunk_rows_ = chunk[1];
     chunk_cols_ = chunk[2];
+    // HDF5 caps a chunk at 4 GiB; a header that claims more is corrupt.
+    const std::uint64_t factors[] = {chunk_rows_, chunk_cols_, element_size_};
+    if (!checked_product(factors, std::uint64_t{4} << 30)) {
+      throw error(ErrorKind::format, "chunks of " + std::to_string(chunk_rows_) + " x " + std::to_string(chunk_cols_) +
+                                         " pixels pass HDF5's limit of 4 GiB a chunk")
+          .with_dataset(dataset_path_);
+    }
     fill_.resize(chunk_rows_ * chunk_cols_ * element_size_);
     Handle type(H5Dget_type(dataset_.get()));
     // The fill value of chunks never written, in the file's byte order.

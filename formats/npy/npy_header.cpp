@@ -1,9 +1,11 @@
 #include "formats/npy/npy_header.hpp"
 
 #include <cctype>
+#include <charconv>
 #include <cstring>
 #include <string_view>
 
+#include "engine/core/checked.hpp"
 #include "engine/core/error.hpp"
 #include "engine/core/strings.hpp"
 
@@ -100,12 +102,19 @@ class DictParser {
       skip_space();
       std::size_t start = pos_;
       while (pos_ < text_.size() && std::isdigit(static_cast<unsigned char>(text_[pos_]))) ++pos_;
-      std::int64_t v = 0;
-      if (!parse_int(text_.substr(start, pos_ - start), v) || v < 0) {
+      const std::string_view digits = text_.substr(start, pos_ - start);
+      std::uint64_t v = 0;
+      const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
+      if (ec == std::errc::result_out_of_range) {
+        throw Error(ErrorKind::format, "shape dimension " + std::string(digits) + " overflows")
+            .with_stage("npy")
+            .with_file(file_);
+      }
+      if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size()) {
         throw header_error(file_, "bad dimension in 'shape' at offset " + std::to_string(start));
       }
       if (pos_ < text_.size() && text_[pos_] == 'L') ++pos_;  // Python 2 long literal
-      dims.push_back(static_cast<std::size_t>(v));
+      dims.push_back(v);
       if (!peek(')')) expect(',');
     }
     expect(')');
@@ -143,7 +152,7 @@ std::size_t NpyHeader::elements() const {
   return n;
 }
 
-NpyHeader parse_npy_header(const std::byte* bytes, std::size_t size, const std::string& file) {
+std::size_t npy_header_bytes(const std::byte* bytes, std::size_t size, const std::string& file) {
   const char* p = reinterpret_cast<const char*>(bytes);
   if (size < kNpyPreambleBytes || std::memcmp(p, kMagic, kMagicBytes) != 0) {
     throw Error(ErrorKind::format, "not a .npy file (no \\x93NUMPY magic)").with_stage("npy").with_file(file);
@@ -160,11 +169,19 @@ NpyHeader parse_npy_header(const std::byte* bytes, std::size_t size, const std::
     throw Error(ErrorKind::unsupported, "unsupported .npy format version " + std::to_string(major))
         .with_stage("npy").with_file(file);
   }
-  if (start + length > size) {
-    throw header_error(file, "header of " + std::to_string(length) + " bytes runs past the end of the file");
+  return start + length;
+}
+
+NpyHeader parse_npy_header(const std::byte* bytes, std::size_t size, const std::string& file) {
+  const std::size_t end = npy_header_bytes(bytes, size, file);
+  if (end > size) {
+    throw header_error(file, "header of " + std::to_string(end) + " bytes runs past the end of the file");
   }
-  NpyHeader h = DictParser(std::string_view(p + start, length), file).parse();
-  h.data_offset = start + length;
+  const char* p = reinterpret_cast<const char*>(bytes);
+  const std::size_t start = p[6] == 1 ? 10 : 12;  // the preamble of version 1, or of 2 and 3
+  NpyHeader h = DictParser(std::string_view(p + start, end - start), file).parse();
+  check_array_bytes(h.shape, dtype_size(h.dtype), "npy", file);
+  h.data_offset = end;
   return h;
 }
 

@@ -31,6 +31,11 @@ NpyHeader parse_npy_header(const std::byte* bytes, std::size_t size, const std::
 /// The smallest prefix that holds any header's fixed part (magic + version + length).
 inline constexpr std::size_t kNpyPreambleBytes = 12;
 
+/// From the first `size` (at least kNpyPreambleBytes, or the whole file)
+/// bytes: the length of the whole header, preamble included, i.e. where the
+/// data starts. Throws format errors naming `file` for a bad magic or version.
+std::size_t npy_header_bytes(const std::byte* bytes, std::size_t size, const std::string& file);
+
 /// A complete header (version 1.0, or 2.0 when the dict is too long) for a
 /// C-order array of `dtype` in native byte order.
 std::string make_npy_header(DType dtype, const std::vector<std::size_t>& shape);

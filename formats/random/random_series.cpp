@@ -5,6 +5,7 @@
 #include <limits>
 #include <type_traits>
 
+#include "engine/core/checked.hpp"
 #include "engine/core/convert.hpp"
 #include "engine/core/error.hpp"
 #include "formats/builtin.hpp"
@@ -150,6 +151,11 @@ RandomSpec spec_from(const Params& p) {
   s.rows = positive("rows");
   s.cols = positive("cols");
   s.dtype = parse_dtype(p.get_string("dtype"));
+  try {
+    check_series_bytes(s.frames, s.rows, s.cols, s.dtype, "random", "");
+  } catch (const Error& e) {
+    throw Error(ErrorKind::usage, e.what());  // options the user gave
+  }
   const std::string mode = p.get_string("mode");
   s.mode = mode == "uniform" ? RandomMode::uniform : mode == "detector" ? RandomMode::detector : RandomMode::normal;
   s.loc = p.get_double("loc");

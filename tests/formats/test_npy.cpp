@@ -8,6 +8,7 @@
 #include "formats/npy/npy.hpp"
 #include "formats/npy/npy_header.hpp"
 #include "formats/registry.hpp"
+#include "support/npy_make.hpp"
 #include "support/generate.hpp"
 #include "support/paths.hpp"
 
@@ -16,20 +17,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-/// Writes a .npy file by hand: version 1 header with `dict`, then `data`.
-void write_raw_npy(const fs::path& path, const std::string& dict, const void* data, std::size_t bytes,
-                   int major = 1) {
-  std::string header = dict;
-  const std::size_t preamble = major == 1 ? 10 : 12;
-  while ((preamble + header.size() + 1) % 64) header += ' ';
-  header += '\n';
-  std::ofstream out(path, std::ios::binary);
-  out.write("\x93NUMPY", 6);
-  out.put(static_cast<char>(major)).put(0);
-  for (std::size_t i = 0; i < (major == 1 ? 2u : 4u); ++i) out.put(static_cast<char>((header.size() >> (8 * i)) & 0xff));
-  out << header;
-  out.write(static_cast<const char*>(data), static_cast<std::streamsize>(bytes));
-}
+using test::write_raw_npy;
 
 std::vector<std::uint16_t> read_all_u16(const ImageSeries& s) {
   std::vector<std::uint16_t> out(s.size() * s.frame_shape().pixels());

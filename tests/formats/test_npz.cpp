@@ -2,11 +2,16 @@
 #include <zip.h>
 
 #include <cstring>
+#include <fstream>
+#include <iterator>
 
 #include "engine/core/error.hpp"
 #include "formats/npy/npy_header.hpp"
+#include "formats/npz/npz_reader.hpp"
 #include "formats/registry.hpp"
+#include "support/npy_make.hpp"
 #include "support/paths.hpp"
+#include "support/zip_make.hpp"
 
 namespace ims {
 namespace {
@@ -52,6 +57,74 @@ TEST(Npz, OneNpyMemberPerImage) {
 TEST(Npz, UnwritableDirectoryIsAnError) {
   FrameBuffer a(FrameShape{1, 1}, DType::uint8);
   EXPECT_THROW(write_images("/nonexistent-dir/stats.npz", "", {{"max", a.view()}}, {}), Error);
+}
+
+/// The format error read_npz_array throws; every text of `says` in its message.
+void expect_bad_npz(const std::string& file, const std::string& member, std::initializer_list<std::string> says) {
+  try {
+    read_npz_array(file, member);
+    ADD_FAILURE() << file << ":" << member << " accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::format) << e.what();
+    EXPECT_NE(std::string(e.what()).find("npz: " + file), std::string::npos) << e.what();
+    for (const auto& s : says) EXPECT_NE(std::string(e.what()).find(s), std::string::npos) << e.what();
+  }
+}
+
+const std::string kDict = "{'descr': '<u2', 'fortran_order': False, 'shape': (2, 3), }";
+const std::uint16_t kPixels[6] = {1, 2, 3, 4, 5, 65535};
+
+TEST(NpzReader, ReadsAStoredOrDeflatedMemberWholeAndChecked) {
+  auto dir = test::scratch_dir("npz-read");
+  const auto path = (dir / "bg.npz").string();
+  for (bool deflate : {false, true}) {
+    test::write_zip(path, {{"max.npy", test::raw_npy(kDict, kPixels, sizeof kPixels), deflate},
+                           {"mean.npy", test::raw_npy(kDict, kPixels, sizeof kPixels), deflate}});
+    for (const char* name : {"max", "max.npy"}) {
+      NpzArray a = read_npz_array(path, name);
+      EXPECT_EQ(a.member, "max.npy");
+      EXPECT_EQ(a.header.shape, (std::vector<std::size_t>{2, 3}));
+      ASSERT_EQ(a.bytes.size(), a.header.data_offset + sizeof kPixels);
+      EXPECT_EQ(std::memcmp(a.bytes.data() + a.header.data_offset, kPixels, sizeof kPixels), 0);
+    }
+    expect_bad_npz(path, "", {"holds 2 arrays; name one"});
+    expect_bad_npz(path, "median", {"has no array 'median.npy' (it has: max.npy, mean.npy)"});
+  }
+}
+
+TEST(NpzReader, AMemberWithABadCrcIsRefusedNamingTheArchiveAndMember) {
+  auto dir = test::scratch_dir("npz-crc");
+  const auto path = (dir / "bg.npz").string();
+  test::write_zip(path, {{"max.npy", test::raw_npy(kDict, kPixels, sizeof kPixels)}});
+  test::corrupt_stored_member(path, "max.npy", 64 + 5);  // a byte of the third pixel
+  expect_bad_npz(path, "max", {"member max.npy is corrupt: its CRC-32 is 0x", "the archive records 0x"});
+  // Deflated: the damaged stream fails to inflate or to match its CRC.
+  test::write_zip(path, {{"max.npy", test::raw_npy(kDict, kPixels, sizeof kPixels), true}});
+  std::string zip;
+  {
+    std::ifstream in(path, std::ios::binary);
+    zip.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  zip[30 + 7 + 20] ^= 0x55;  // inside the deflated data, after the local header and name
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << zip;
+  expect_bad_npz(path, "max", {"max.npy"});
+}
+
+TEST(NpzReader, HeadersThatDisagreeWithTheMemberAreRefused) {
+  auto dir = test::scratch_dir("npz-sizes");
+  const auto path = (dir / "bg.npz").string();
+  test::write_zip(path, {{"max.npy", test::raw_npy(kDict, kPixels, sizeof kPixels - 2)}});
+  expect_bad_npz(path, "max", {"member max.npy holds", "bytes; its header promises"});
+  test::write_zip(path, {{"max.npy", test::raw_npy(kDict, kPixels, sizeof kPixels).substr(0, 40)}});
+  expect_bad_npz(path, "max", {"truncated inside its header"});
+  test::write_zip(path, {{"max.npy", "not numpy at all"}});
+  expect_bad_npz(path, "max", {"no \\x93NUMPY magic"});
+  std::ofstream(path, std::ios::trunc) << "PK but not a zip";
+  expect_bad_npz(path, "max", {"cannot open as npz"});
+  std::filesystem::resize_file(path, 0);
+  test::write_zip(path, {{"max.npy", test::raw_npy(kDict, kPixels, sizeof kPixels)}});
+  std::filesystem::resize_file(path, std::filesystem::file_size(path) - 30);  // the directory cut off
+  expect_bad_npz(path, "max", {"cannot open as npz"});
 }
 
 }  // namespace

@@ -319,6 +319,32 @@ class NpzTest(ImsTestCase):
                     self.assertEqual(sorted(npz.files), sorted(ALL_STATS))
                     self.assert_stats({name: npz[name] for name in npz.files}, a)
 
+    def test_numpy_npz_as_op_image_and_a_corrupt_member_refused_like_numpy(self):
+        """A dark from np.savez / savez_compressed is used exactly; once a data byte of the
+        member is flipped, numpy refuses the file (bad CRC-32) and so does ims (exit 1, naming
+        the archive and the member), never using the damaged dark."""
+        a = sample("uint16", 7)
+        source = self.save("a.npy", a)
+        dark = a[0].copy()
+        for save in (np.savez, np.savez_compressed):
+            with self.subTest(save=save.__name__):
+                npz = self.tmp / f"dark-{save.__name__}.npz"
+                save(npz, dark=dark, other=dark + 1)
+                got = self.stats(source, ("max",), "--op", f"dark={npz}:dark")["max"]
+                want = np.where(a >= dark, a - dark, 0).astype(a.dtype).max(axis=0)
+                np.testing.assert_array_equal(got, want)
+                if save is np.savez:  # stored: flip a pixel byte of the member "dark.npy"
+                    data = bytearray(npz.read_bytes())
+                    data[data.find(b"dark.npy") + len("dark.npy") + 128 + 7] ^= 0x01
+                    npz.write_bytes(bytes(data))
+                    with self.assertRaises(zipfile.BadZipFile):
+                        np.load(npz)["dark"]
+                    proc = run_ims("stats", source, "--stat", "max", "--op", f"dark={npz}:dark",
+                                   "-o", self.tmp / "x.npz")
+                    self.assertEqual(proc.returncode, 1, proc.stderr)
+                    self.assertIn(f"npz: {npz}: member dark.npy is corrupt", proc.stderr)
+                    self.assertFalse((self.tmp / "x.npz").exists())
+
 
 if __name__ == "__main__":
     if not os.access(IMS, os.X_OK):

@@ -68,6 +68,12 @@ class GatherState final : public ReducerState {
 
   void read(ByteReader& in) {
     const auto n = in.get<std::uint64_t>();
+    // Checked before allocating: n comes from the stream.
+    if (width() > 0 && n > in.remaining() / (width() * sizeof(K))) {
+      throw Error(ErrorKind::format, "truncated serialised state (" + std::to_string(n) + " frames of " +
+                                         std::to_string(width()) + " values announced, " +
+                                         std::to_string(in.remaining()) + " bytes left)");
+    }
     for (std::uint64_t f = 0; f < n; ++f) in.get_array(append_row(), width());
   }
 
