@@ -40,7 +40,7 @@ build: configure
 
 $(SAMPLE): | build
 	@mkdir -p $(dir $(SAMPLE))
-	$(IMS) convert --format random $(SAMPLE_OPTS) -o $(SAMPLE)
+	$(IMS) convert --format random $(SAMPLE_OPTS) -o $(SAMPLE) -q
 
 ## run: the demo: a sample series, then its max, mean and median background
 run: build $(SAMPLE)

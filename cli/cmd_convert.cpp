@@ -16,7 +16,7 @@ void add_writing_command(CLI::App& app, const std::string& name, const std::stri
   };
   auto o = std::make_shared<Options>();
   o->source.add_to(*cmd);
-  cmd->add_option("-n,--nframes", o->nframes, "write the first N frames only (0 = all)");
+  cmd->add_option("-n,--nframes", o->nframes, "write the first N frames only (0 = all)")->check(non_negative_count());
   o->output.add_to(*cmd, "output file (or directory, for --to binary)");
   o->common.add_to(*cmd);
   cmd->callback([o] {

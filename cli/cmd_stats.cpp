@@ -21,11 +21,14 @@ void add_stats_command(CLI::App& app) {
                   "statistics, comma-separated: max,min,sum,mean,var,std,count,median,percentile:Q,"
                   "nanmedian,nanpercentile:Q (see `ims list stats`)")
       ->required()
-      ->type_name("NAME[,NAME...]");
-  cmd->add_option("-n,--nframes", o->job.nframes, "use the first N frames only (0 = all, like hexrd)");
+      ->type_name("NAME[,NAME...]")
+      ->check(non_empty());
+  cmd->add_option("-n,--nframes", o->job.nframes, "use the first N frames only (0 = all, like hexrd)")
+      ->check(non_negative_count());
   cmd->add_option("--dtype", o->job.dtype,
                   "output dtype of every statistic (default: hexrd's: max/min keep the input "
-                  "dtype, sum float64, mean float32, var/std float64, count int64, quantiles float32)");
+                  "dtype, sum float64, mean float32, var/std float64, count int64, quantiles float32)")
+      ->check(non_empty());
   cmd->add_option("--method", o->job.method,
                   "how quantiles get every value: auto (the planner chooses from --memory and the "
                   "source's read costs), memory, histogram or spill")
@@ -33,7 +36,8 @@ void add_stats_command(CLI::App& app) {
   cmd->add_option("--scratch", o->job.scratch,
                   "directory for the spill method's scratch file (default: $TMPDIR or /tmp); "
                   "removed on success, failure and Ctrl-C")
-      ->type_name("DIR");
+      ->type_name("DIR")
+      ->check(non_empty());
   o->output.add_to(*cmd, "output file; .npz holds one member per statistic");
   o->common.add_to(*cmd);
   cmd->callback([o] {

@@ -5,6 +5,7 @@
 
 #include "engine/core/error.hpp"
 #include "engine/core/output_file.hpp"
+#include "engine/budget.hpp"
 #include "engine/core/strings.hpp"
 #include "engine/quantile_plan.hpp"
 #include "engine/run.hpp"
@@ -78,11 +79,23 @@ void write_statistics(const RunConfig& job, const Pipeline& pipeline, RunResult&
     images.push_back({pipeline.reducers[i]->name(), result.images[i].view()});
   }
   format.write_images(job.output.path, images, result_attributes(job, result.report, *pipeline.source), params);
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  result.report.stages.write += seconds;
-  result.report.wall_seconds += seconds;
+  result.report.stages.write += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   result.report.outputs.push_back(format.name + ":" + job.output.path);
 }
+
+/// The whole command's time, for the report: runs that compute op images
+/// first and the writing of results included.
+class JobClock {
+ public:
+  double wall_seconds() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  }
+  double cpu_seconds() const { return process_cpu_seconds() - cpu_start_; }
+
+ private:
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+  double cpu_start_ = process_cpu_seconds();
+};
 
 }  // namespace
 
@@ -108,6 +121,7 @@ void add_op_texts(RunConfig& job, const std::vector<std::string>& texts) {
 }
 
 void execute(const RunConfig& job, const CommonOptions& common) {
+  const JobClock clock;
   // Everything that can be checked without reading a frame, first; outputs
   // against the inputs named so far before opening anything.
   check_outputs_apart(job_outputs(job, common, nullptr), named_inputs(job));
@@ -128,6 +142,10 @@ void execute(const RunConfig& job, const CommonOptions& common) {
   options.nframes = job.nframes;
   options.quantile_method = parse_quantile_method(job.method);
   options.scratch_dir = job.scratch;
+  auto image_runs = std::make_shared<std::vector<std::pair<std::string, RunReport>>>();
+  options.on_image_run = [image_runs](const std::string& what, const RunReport& r) {
+    image_runs->emplace_back(what, r);
+  };
 
   Pipeline pipeline;
   pipeline.source = open_source(job, options);
@@ -144,6 +162,9 @@ void execute(const RunConfig& job, const CommonOptions& common) {
   prepare_series(*pipeline.source);  // all validated: load darks, masks, computed images
   RunResult result = run(pipeline, options);
   if (stats_format) write_statistics(job, pipeline, result, stats_params, *stats_format);
+  for (const auto& [what, r] : *image_runs) result.report.add_image_run(what, r);
+  result.report.wall_seconds = clock.wall_seconds();
+  result.report.cpu_seconds = clock.cpu_seconds();
   common.publish(result.report);
 }
 

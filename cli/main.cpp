@@ -64,6 +64,20 @@ std::vector<std::string> command_names(const CLI::App& app) {
   return names;
 }
 
+/// Errors are one line: a newline inside a message (a library's, a YAML
+/// parser's) would split it.
+std::string one_line(std::string text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  for (std::size_t at = text.find('\n'); at != std::string::npos; at = text.find('\n', at)) text.replace(at, 1, "; ");
+  return text;
+}
+
+/// Where help is: the command's own when one was named.
+std::string help_pointer(const CLI::App& app) {
+  const auto named = app.get_subcommands();
+  return named.empty() ? "see 'ims --help'" : "see 'ims " + named.front()->get_name() + " --help'";
+}
+
 /// "did you mean" for a misspelled command or option.
 std::string hint_for(const CLI::App& app, const CLI::ParseError& e, int argc, char** argv) {
   if (argc > 1 && argv[1][0] != '-') {
@@ -114,22 +128,21 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::cerr << "ims: error: " << hint_for(app, e, argc, argv) << "\n"
-              << "Run 'ims --help' or 'ims COMMAND --help' for usage.\n";
+    std::cerr << "ims: error: " << one_line(hint_for(app, e, argc, argv)) << " (" << help_pointer(app) << ")\n";
     return 2;
   } catch (const ims::Error& e) {
     if (e.kind() == ims::ErrorKind::interrupted) {
       std::cerr << "ims: interrupted" << (e.frame() ? " at frame " + std::to_string(*e.frame()) : "")
                 << "; no output written\n";
     } else {
-      std::cerr << "ims: error: " << e.what() << "\n";
+      std::cerr << "ims: error: " << one_line(e.what()) << "\n";
     }
     return ims::exit_code_for(e.kind());
   } catch (const std::bad_alloc&) {
     std::cerr << "ims: error: out of memory (try a smaller --memory or fewer threads)\n";
     return 1;
   } catch (const std::exception& e) {
-    std::cerr << "ims: internal error: " << e.what() << "\n";
+    std::cerr << "ims: internal error: " << one_line(e.what()) << "\n";
     return 1;
   }
   return 0;

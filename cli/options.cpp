@@ -15,14 +15,35 @@ std::atomic<bool>& cancel_flag() {
   return flag;
 }
 
+CLI::Option* one_value_per_use(CLI::Option* option) {
+  return option->expected(1)->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+}
+
+const CLI::Validator& non_empty() {
+  static const CLI::Validator validator(
+      [](std::string& value) { return value.empty() ? std::string("an empty value is not allowed") : std::string(); },
+      "NON-EMPTY");
+  return validator;
+}
+
+const CLI::Validator& non_negative_count() {
+  static const CLI::Validator validator(
+      [](std::string& value) {
+        const bool digits = !value.empty() && value.find_first_not_of("0123456789") == std::string::npos;
+        return digits ? std::string() : "'" + value + "' is not a count (0, 1, 2, ...)";
+      },
+      "COUNT");
+  return validator;
+}
+
 void CommonOptions::add_to(CLI::App& command) {
   command.add_option("--threads", threads, "worker threads (default: all cores)")
       ->check(CLI::Range(1u, 4096u));
-  command.add_option("--memory", memory,
-                     "memory budget, e.g. 512M or 8G (default: a quarter of RAM)");
-  command.add_flag("-q,--quiet", quiet, "no progress bar, report or info messages");
-  command.add_flag("-v,--verbose", verbose, "debug messages (the plan, ...)");
-  command.add_option("--report", report, "also write the run report as JSON to FILE");
+  command.add_option("--memory", memory, "memory budget, e.g. 512M or 8G (default: a quarter of RAM)")
+      ->check(non_empty());
+  command.add_flag("-q,--quiet", quiet, "no progress bar and no summary; errors only");
+  command.add_flag("-v,--verbose", verbose, "the full run report and debug messages (the plan, ...)");
+  command.add_option("--report", report, "write the run report as JSON to FILE")->check(non_empty());
 }
 
 void CommonOptions::init_logging() const {
@@ -42,8 +63,12 @@ RunOptions CommonOptions::run_options(ProgressSink* progress) const {
 }
 
 void CommonOptions::publish(const RunReport& run_report) const {
-  if (!quiet) std::cerr << run_report.to_text();
   write_report_file(run_report.to_json());
+  if (verbose) {
+    std::cerr << run_report.to_text();
+  } else if (!quiet) {
+    std::cerr << "ims: " << run_report.summary() << "\n";
+  }
 }
 
 void CommonOptions::write_report_file(const std::string& json) const {
@@ -54,17 +79,21 @@ void SourceOptions::add_to(CLI::App& command) {
   command.add_option("SOURCE", paths,
                      "the series: a file (several files: one series, in the order given), or a directory "
                      "for some formats; not needed for generated formats such as random");
-  command.add_option("-f,--format", format, "source format (default: from the extension; see `ims list`)");
-  command.add_option("--opt", options, "source option KEY=VALUE (repeatable; see `ims list`)")
+  command.add_option("-f,--format", format, "source format (default: from the extension; see `ims list`)")
+      ->check(non_empty());
+  one_value_per_use(command.add_option("--opt", options, "source option KEY=VALUE (repeatable; see `ims list`)"))
       ->type_name("KEY=VALUE");
   command.add_option("--frames", frames, "use these frames of the source, a python slice (0:100, ::2, -50:)")
-      ->type_name("SLICE");
+      ->type_name("SLICE")
+      ->check(non_empty());
   command.add_option("--frame-list", frame_list,
                      "use these frames of the source, in this order (repeats allowed), e.g. 36,0,5")
-      ->type_name("I,J,...");
-  command.add_option("--op", ops,
-                     "a frame op, applied in the order given (repeatable): flip=r90, rectangle=0:512,0:256, "
-                     "dark=dark.npy, dark=median;frames=0:100 ... (see `ims list ops`)")
+      ->type_name("I,J,...")
+      ->check(non_empty());
+  one_value_per_use(command.add_option("--op", ops,
+                                       "a frame op, applied in the order given (repeatable): flip=r90, "
+                                       "rectangle=0:512,0:256, dark=dark.npy, dark=median;frames=0:100 ... (see "
+                                       "`ims list ops`)"))
       ->type_name("NAME[=VALUE][;KEY=VALUE]");
 }
 
@@ -84,9 +113,9 @@ void SourceOptions::fill(RunConfig& job) const {
 }
 
 void OutputOptions::add_to(CLI::App& command, const std::string& what) {
-  command.add_option("-o,--output", path, what)->required();
-  command.add_option("--to", format, "output format (default: from the output's extension)");
-  command.add_option("--out-opt", options, "output option KEY=VALUE (repeatable; see `ims list`)")
+  command.add_option("-o,--output", path, what)->required()->check(non_empty());
+  command.add_option("--to", format, "output format (default: from the output's extension)")->check(non_empty());
+  one_value_per_use(command.add_option("--out-opt", options, "output option KEY=VALUE (repeatable; see `ims list`)"))
       ->type_name("KEY=VALUE");
 }
 

@@ -21,6 +21,19 @@ namespace ims::cli {
 /// Set by SIGINT/SIGTERM; the engine stops at the next batch.
 std::atomic<bool>& cancel_flag();
 
+/// A repeatable option that takes exactly one value per use. CLI11's vector
+/// options otherwise take every word that follows: `--opt path=x raw.h5`
+/// swallowed the source.
+CLI::Option* one_value_per_use(CLI::Option* option);
+
+/// Refuses an empty value (`-o ''`, `--frame-list ''`): a usage error, never
+/// the same as not giving the option.
+const CLI::Validator& non_empty();
+
+/// A count that must not be negative (`--nframes -5` is a usage error, not
+/// 2^64 - 5).
+const CLI::Validator& non_negative_count();
+
 /// --threads, --memory, --quiet, --verbose, --report: on every command.
 struct CommonOptions {
   unsigned threads = 0;
@@ -34,7 +47,8 @@ struct CommonOptions {
   void init_logging() const;
   /// RunOptions with the budget parsed, progress and Ctrl-C wired in.
   RunOptions run_options(ProgressSink* progress) const;
-  /// Prints the report (unless --quiet) and writes it to --report.
+  /// Writes the report to --report, then prints it whole with -v, else one
+  /// summary line (nothing with -q).
   void publish(const RunReport& run_report) const;
   /// Writes `json` to --report if given (for commands without a run).
   void write_report_file(const std::string& json) const;

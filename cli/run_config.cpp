@@ -3,7 +3,10 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <filesystem>
 #include <fstream>
+#include <set>
 
 #include "engine/core/error.hpp"
 #include "engine/core/strings.hpp"
@@ -264,20 +267,54 @@ class Reader {
   std::string file_;
 };
 
-}  // namespace
-
-RunConfig load_run_config(const std::string& file, const std::vector<std::string>& sets) {
+/// The file's one YAML document (an empty file is an empty mapping).
+YAML::Node load_document(const std::string& file) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(file, ec)) {
+    throw Error(ErrorKind::usage, "is a directory; give the pipeline's YAML file").with_file(file);
+  }
   std::ifstream in(file);
-  if (!in) throw Error(ErrorKind::not_found, "cannot read the config").with_file(file);
-  YAML::Node root;
+  if (!in) throw system_error("cannot read the config", errno).with_file(file);
+  std::vector<YAML::Node> documents;
   try {
-    root = YAML::Load(in);
+    documents = YAML::LoadAll(in);
   } catch (const YAML::ParserException& e) {
     throw Error(ErrorKind::usage, "bad YAML at line " + std::to_string(e.mark.line + 1) + ", column " +
                                       std::to_string(e.mark.column + 1) + ": " + e.msg)
         .with_file(file);
   }
-  if (root.IsNull()) root = YAML::Node(YAML::NodeType::Map);
+  if (documents.size() > 1) {
+    throw Error(ErrorKind::usage, "holds " + std::to_string(documents.size()) +
+                                      " YAML documents (separated by '---'); a config is one")
+        .with_file(file);
+  }
+  if (documents.empty() || documents.front().IsNull()) return YAML::Node(YAML::NodeType::Map);
+  return documents.front();
+}
+
+/// YAML leaves a key given twice to the reader (yaml-cpp keeps the first):
+/// refuse it, wherever it is, rather than silently drop a value.
+void check_unique_keys(const YAML::Node& node, const std::string& where, const std::string& file) {
+  if (node.IsSequence()) {
+    for (std::size_t i = 0; i < node.size(); ++i) {
+      check_unique_keys(node[i], where + "[" + std::to_string(i) + "]", file);
+    }
+  } else if (node.IsMap()) {
+    std::set<std::string> seen;
+    for (const auto& kv : node) {
+      const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : YAML::Dump(kv.first);
+      if (!seen.insert(key).second) {
+        throw config_error(file, join_path(where, key), "is given twice; keep one (YAML would silently drop the other)");
+      }
+      check_unique_keys(kv.second, join_path(where, key), file);
+    }
+  }
+}
+
+}  // namespace
+
+RunConfig load_run_config(const std::string& file, const std::vector<std::string>& sets) {
+  YAML::Node root = load_document(file);
   if (!root.IsMap()) throw Error(ErrorKind::usage, "a config is a mapping (source:, ops:, stats:, ...)").with_file(file);
   for (const auto& s : sets) {
     try {
@@ -286,6 +323,7 @@ RunConfig load_run_config(const std::string& file, const std::vector<std::string
       throw e.with_file(file);
     }
   }
+  check_unique_keys(root, "", file);
   try {
     return Reader(file).read(root);
   } catch (const YAML::Exception& e) {

@@ -22,9 +22,9 @@ void paste_band(const FrameBuffer& band, std::size_t row0, FrameBuffer& whole) {
   std::memcpy(whole.data() + row0 * row_bytes, band.data(), band.shape().rows * row_bytes);
 }
 
-std::string band_label(const ImageSeries& source, std::size_t band, std::size_t bands, Region rows) {
+std::string band_label(const std::string& what, std::size_t band, std::size_t bands, Region rows) {
   return "band " + std::to_string(band + 1) + "/" + std::to_string(bands) + " (rows " + std::to_string(rows.row0) +
-         ":" + std::to_string(rows.row1) + ") of " + source.describe();
+         ":" + std::to_string(rows.row1) + ") of " + what;
 }
 
 }  // namespace
@@ -75,7 +75,7 @@ StagedImages run_bands(const Pipeline& pipeline, const QuantilePlan& plan, const
     }
     spdlog::debug("band {}/{} plan: {}", band + 1, plan.bands, band_plan.explain());
     if (options.progress) {
-      options.progress->start(band_label(*pipeline.source, band, plan.bands, rows), band_plan.frames,
+      options.progress->start(band_label(progress_label(pipeline, options), band, plan.bands, rows), band_plan.frames,
                               band_plan.source_frame.bytes());
     }
     StreamResult streamed = stream(part, band_plan, band_options);

@@ -219,7 +219,7 @@ void run_digit_passes(const Pipeline& pipeline, const RunOptions& options,
       digits.ops = pipeline.ops;
       digits.reducers.push_back(std::make_shared<DigitReducer<T, C>>(frame, shared, per_pixel));
       const std::string label = "histogram pass " + std::to_string(pass_number) + "/" +
-                                std::to_string(total_passes) + " of " + pipeline.source->describe();
+                                std::to_string(total_passes) + " of " + progress_label(pipeline, options);
       const PassOutput out = run_pass(digits, options, label);
       add_stages(stages, out.stages);
       ++pass_number;
@@ -278,7 +278,7 @@ StagedImages run_typed(const Pipeline& pipeline, const RunOptions& options) {
   for (std::size_t i : targets.other_index) first.reducers.push_back(pipeline.reducers[i]);
   first.reducers.push_back(std::make_shared<KeyRangeReducer<T>>(frame, ranges));
   PassOutput range_pass =
-      run_pass(first, options, "histogram pass 1 (key ranges) of " + pipeline.source->describe());
+      run_pass(first, options, "histogram pass 1 (key ranges) of " + progress_label(pipeline, options));
 
   StagedImages result;
   result.images.resize(pipeline.reducers.size());

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -19,6 +20,7 @@
 namespace ims {
 
 class ProgressSink;
+struct RunReport;
 
 struct Pipeline {
   std::shared_ptr<const ImageSeries> source;
@@ -57,6 +59,12 @@ struct RunOptions {
   std::size_t nframes = 0;          ///< use the first N frames; 0 = all (hexrd's nframes)
   std::size_t batch_frames = 0;     ///< frames per batch; 0 = the planner decides
   ProgressSink* progress = nullptr; ///< optional
+  /// What progress bars call the run; empty: the source (its describe()).
+  std::string label;
+  /// Called, when set, with the report of every run made to compute an op's
+  /// image before the frames stream (dark=median;frames=0:100), so that the
+  /// caller's report counts it. `what` names the image.
+  std::function<void(const std::string& what, const RunReport& report)> on_image_run;
   const std::atomic<bool>* cancel = nullptr;  ///< set to true to stop the run (Ctrl-C)
   QuantileMethod quantile_method = QuantileMethod::automatic;
   std::string scratch_dir;          ///< spill files go here; empty = the system's temp directory

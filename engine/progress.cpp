@@ -47,22 +47,20 @@ class StderrProgress final : public ProgressSink {
     last_ = now;
     if (terminal_) {
       draw();
-    } else {
-      spdlog::info("{}: {}/{} frames, {:.1f} MB/s, ETA {}", what_, done_, total_, rate_mb_s(),
-                   format_duration(eta_seconds()));
+    } else {  // a log file: a line every few seconds, not a bar
+      std::fprintf(stderr, "ims: %s: %zu/%zu frames, %.1f MB/s, ETA %s\n", what_.c_str(), done_, total_, rate_mb_s(),
+                   format_duration(eta_seconds()).c_str());
     }
   }
 
+  // The bar is erased: a run ends with one summary line, not a bar per pass.
   void finish(bool success) override {
     if (terminal_) {
-      if (success) draw();
-      std::fputc('\n', stderr);
+      std::fputs("\r\033[K", stderr);
       std::fflush(stderr);
     }
-    if (success) {
-      spdlog::info("{}: {} frames ({:.1f} MB) in {:.2f} s, {:.1f} MB/s", what_, done_,
-                   static_cast<double>(done_ * bytes_per_frame_) / 1e6, elapsed(), rate_mb_s());
-    }
+    spdlog::debug("{}: {} {} frames ({:.1f} MB) in {:.2f} s, {:.1f} MB/s", what_, success ? "done," : "stopped at",
+                  done_, static_cast<double>(done_ * bytes_per_frame_) / 1e6, elapsed(), rate_mb_s());
   }
 
  private:

@@ -20,8 +20,9 @@ class ProgressSink {
   virtual void finish(bool success) = 0;
 };
 
-/// A bar on stderr (frames done, MB/s, ETA) when stderr is a terminal;
-/// otherwise an info log line every few seconds. Nothing when `quiet`.
+/// A bar on stderr (frames done, MB/s, ETA) when stderr is a terminal,
+/// erased when the pass ends; otherwise a line every 5 seconds (a short run
+/// prints none). Nothing when `quiet`.
 std::unique_ptr<ProgressSink> make_stderr_progress(bool quiet);
 
 }  // namespace ims

@@ -9,6 +9,16 @@
 
 namespace ims {
 
+void RunReport::add_image_run(const std::string& what, const RunReport& run) {
+  image_runs.push_back({what, run.frames, run.bytes, run.wall_seconds});
+  bytes += run.bytes;
+  stages.read += run.stages.read;
+  stages.ops += run.stages.ops;
+  stages.reduce += run.stages.reduce;
+  stages.write += run.stages.write;
+  stages.finalize += run.stages.finalize;
+}
+
 double RunReport::throughput_mb_s() const {
   return wall_seconds > 0 ? static_cast<double>(bytes) / 1e6 / wall_seconds : 0.0;
 }
@@ -30,6 +40,10 @@ std::string RunReport::to_json() const {
                         {"write", stages.write},
                         {"finalize", stages.finalize}};
   j["peak_rss_bytes"] = peak_rss_bytes;
+  j["image_runs"] = nlohmann::ordered_json::array();
+  for (const auto& r : image_runs) {
+    j["image_runs"].push_back({{"what", r.what}, {"frames", r.frames}, {"bytes", r.bytes}, {"seconds", r.seconds}});
+  }
   j["threads"] = plan.threads;
   j["memory_budget_bytes"] = plan.budget;
   j["plan"] = {{"frame_shape", {plan.frame.shape.rows, plan.frame.shape.cols}},
@@ -68,8 +82,26 @@ std::string RunReport::to_text() const {
                 stages.read, stages.ops, stages.reduce, stages.write, stages.finalize);
   out << line;
   out << "  peak RSS    " << format_bytes(peak_rss_bytes) << "\n";
+  for (const auto& r : image_runs) {
+    std::snprintf(line, sizeof line, "  computed    %s first: %zu frames (%s) in %.3f s\n", r.what.c_str(), r.frames,
+                  format_bytes(r.bytes).c_str(), r.seconds);
+    out << line;
+  }
   out << "  plan        " << plan.explain() << "\n";
   return out.str();
+}
+
+std::string RunReport::summary() const {
+  char line[160];
+  std::snprintf(line, sizeof line, "%zu frames in %.2f s (%s read, %.1f MB/s), peak RSS %s", frames, wall_seconds,
+                format_bytes(bytes).c_str(), throughput_mb_s(), format_bytes(peak_rss_bytes).c_str());
+  std::string text = line;
+  if (!image_runs.empty()) {
+    text += ", " + std::to_string(image_runs.size()) + (image_runs.size() == 1 ? " image" : " images") +
+            " computed first";
+  }
+  if (!outputs.empty()) text += "; wrote " + join(outputs, ", ");
+  return text;
 }
 
 }  // namespace ims

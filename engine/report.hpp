@@ -18,6 +18,15 @@ struct StageSeconds {
   double finalize = 0;  ///< turning states into result images
 };
 
+/// A run made before the main one to compute an op's image
+/// (dark=median;frames=0:100).
+struct ImageRun {
+  std::string what;  ///< "ops[0].dark = median of frames 0:100"
+  std::size_t frames = 0;
+  std::uint64_t bytes = 0;
+  double seconds = 0;
+};
+
 struct RunReport {
   std::string source;
   std::vector<std::string> statistics;
@@ -30,10 +39,16 @@ struct RunReport {
   StageSeconds stages;
   std::uint64_t peak_rss_bytes = 0;
   Plan plan;
+  std::vector<ImageRun> image_runs;  ///< counted in bytes and stages too
+
+  /// Counts the run that computed an op's image: its bytes and stage
+  /// seconds are added to this report's, and it is listed in image_runs.
+  void add_image_run(const std::string& what, const RunReport& run);
 
   double throughput_mb_s() const;
   std::string to_json() const;  ///< the --report file
-  std::string to_text() const;  ///< printed at the end of a run
+  std::string to_text() const;  ///< the full report (-v)
+  std::string summary() const;  ///< one line, printed after a successful run
 };
 
 }  // namespace ims

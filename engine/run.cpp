@@ -1,8 +1,10 @@
 #include "engine/run.hpp"
 
+#include <oneapi/tbb/global_control.h>
 #include <oneapi/tbb/task_arena.h>
 
 #include <chrono>
+#include <optional>
 
 #include "engine/banded_run.hpp"
 #include "engine/budget.hpp"
@@ -66,14 +68,16 @@ void check_writers(const Pipeline& pipeline) {
 
 }  // namespace
 
+std::string progress_label(const Pipeline& pipeline, const RunOptions& options) {
+  return options.label.empty() ? pipeline.source->describe() : options.label;
+}
+
 StagedImages run_whole(const Pipeline& pipeline, const RunOptions& options, Accumulation* keep) {
   const Plan plan = make_plan(pipeline, options);
   spdlog::debug("plan: {}", plan.explain());
   const SeriesInfo info{plan.frames, plan.frame, pipeline.source->metadata()};
   for_each_writer(pipeline, [&](SeriesWriter& w) { w.begin(info); });
-  if (options.progress) {
-    options.progress->start(pipeline.source->describe(), plan.frames, plan.source_frame.bytes());
-  }
+  if (options.progress) options.progress->start(progress_label(pipeline, options), plan.frames, plan.source_frame.bytes());
   StreamResult streamed = stream(pipeline, plan, options);
   StagedImages result;
   result.first_plan = plan;
@@ -98,6 +102,10 @@ RunResult run(const Pipeline& given, const RunOptions& options) {
 
   RunResult result;
   StagedImages staged;
+  // More threads than cores is what was asked for: lift TBB's limit for the
+  // run, or TBB ignores the request and prints a warning on stderr.
+  std::optional<tbb::global_control> allow_threads;
+  if (threads > default_thread_count()) allow_threads.emplace(tbb::global_control::max_allowed_parallelism, threads);
   tbb::task_arena arena(static_cast<int>(threads));
   try {
     arena.execute([&] { staged = run_planned(pipeline, options, result.accumulation); });

@@ -28,4 +28,7 @@ std::vector<std::shared_ptr<const Reducer>> remake_reducers(
 /// Adds every stage of `from` into `into`.
 void add_stages(StageSeconds& into, const StageSeconds& from);
 
+/// What progress bars call a pass over `pipeline`: options.label, else the source.
+std::string progress_label(const Pipeline& pipeline, const RunOptions& options);
+
 }  // namespace ims

@@ -34,24 +34,28 @@ std::optional<std::vector<std::size_t>> selected_frames(const SeriesRecipe& r) {
 
 /// The image a statistic of the series so far gives: `stat` over the source
 /// frames `frames` (a slice; all when empty), after the ops before this one.
+/// Computing it is a run of its own, before the frames stream: it shows
+/// progress as "ops[0].dark = median of frames 0:100" and hands its report
+/// to options.on_image_run.
 std::shared_ptr<LazyImage> statistic_image(const std::string& stat, const std::string& frames, FrameInfo input,
                                            std::shared_ptr<const ImageSeries> source, const OpList& before,
-                                           const RunOptions& options) {
+                                           const RunOptions& options, const std::string& where) {
   std::vector<std::size_t> picked = slice_frames(frames.empty() ? ":" : frames, source->size(), " for the " + stat);
   std::shared_ptr<const Reducer> reducer = make_reducer(stat, input);
   const std::string what = stat + " of frames " + (frames.empty() ? ":" : frames);
   auto series = std::make_shared<ProcessedImageSeries>(std::move(source), before, std::move(picked));
-  RunOptions quiet = options;
-  quiet.progress = nullptr;
+  RunOptions image_run = options;
+  image_run.label = where + " = " + what;
   auto files = series->files();
   return std::make_shared<LazyImage>(
       what, reducer->output_info(),
-      [series, reducer, quiet, what] {
+      [series, reducer, image_run] {
         Pipeline p;
         p.source = series;
         p.reducers = {reducer};
-        RunResult r = run(p, quiet);
-        spdlog::info("{}: {} frames in {:.2f} s", what, r.report.frames, r.report.wall_seconds);
+        RunResult r = run(p, image_run);
+        spdlog::debug("{}: {} frames in {:.2f} s", image_run.label, r.report.frames, r.report.wall_seconds);
+        if (image_run.on_image_run) image_run.on_image_run(image_run.label, r.report);
         return std::move(r.images.front());
       },
       std::move(files));
@@ -67,11 +71,12 @@ bool names_a_statistic(const std::string& text) {
   }
 }
 
-ImageResolver resolver_for(std::shared_ptr<const ImageSeries> source, OpList before, RunOptions options) {
-  return [source, before, options](const std::string& text, FrameInfo input, const Params& params) {
+ImageResolver resolver_for(std::shared_ptr<const ImageSeries> source, OpList before, RunOptions options,
+                           std::string where) {
+  return [source, before, options, where](const std::string& text, FrameInfo input, const Params& params) {
     if (names_a_statistic(text) && !names_a_file(text)) {
       const std::string frames = params.has("frames") ? params.get_string("frames") : "";
-      return statistic_image(text, frames, input, source, before, options);
+      return statistic_image(text, frames, input, source, before, options, where);
     }
     if (!names_a_file(text)) {
       throw Error(ErrorKind::usage, "'" + text + "' is neither an image file (dark.npy, bg.npz:median, " +
@@ -92,7 +97,7 @@ std::shared_ptr<const ProcessedImageSeries> build_series(const SeriesRecipe& rec
   for (std::size_t i = 0; i < recipe.ops.size(); ++i) {
     const std::string where =
         i < recipe.op_names.size() ? recipe.op_names[i] : "ops[" + std::to_string(i) + "]." + recipe.ops[i].name;
-    auto op = make_op(recipe.ops[i], info, resolver_for(recipe.source, ops, options), where);
+    auto op = make_op(recipe.ops[i], info, resolver_for(recipe.source, ops, options, where), where);
     info = op->output_info(info);
     ops.push_back(std::move(op));
   }

@@ -94,9 +94,11 @@ std::vector<std::size_t> parse_frame_list(std::string_view text, std::size_t len
       throw Error(ErrorKind::usage, "frame list '" + std::string(text) + "': '" + s + "' is not a frame index");
     }
     const long long n = static_cast<long long>(length);
+    // A usage error, as a --frames slice that selects nothing: both are
+    // values the user gave, checked before anything is read.
     if (v < -n || v >= n) {
-      throw Error(ErrorKind::out_of_range, "frame list: frame " + s + " is out of range (the series has " +
-                                               std::to_string(length) + " frames)");
+      throw Error(ErrorKind::usage, "frame list: frame " + s + " is out of range (the series has " +
+                                        std::to_string(length) + " frames)");
     }
     out.push_back(static_cast<std::size_t>(v < 0 ? v + n : v));
   }

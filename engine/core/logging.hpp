@@ -5,6 +5,8 @@
 
 namespace ims {
 
+/// quiet: errors only; normal: warnings (info and debug messages are for
+/// verbose, as the full run report is).
 enum class Verbosity { quiet, normal, verbose };
 
 /// Installs the "ims" stderr logger as spdlog's default. Safe to call again.

@@ -122,7 +122,7 @@ void remove_stale_temp_files(const fs::path& dir) {
     std::error_code failed;
     fs::remove_all(path, failed);
     if (!failed) {
-      spdlog::info("removed {}: a temporary file of ims process {} on this host, which is gone (killed?)",
+      spdlog::warn("removed {}: a temporary file of ims process {} on this host, which is gone (killed?)",
                    path.string(), *pid);
     }
   }

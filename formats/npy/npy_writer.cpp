@@ -18,7 +18,7 @@ class NpyWriter final : public SeriesWriter {
 
   void begin(const SeriesInfo& info) override {
     if (!info.metadata.empty()) {
-      spdlog::info("npy: {} has no place for metadata; not written: {}", path_, join(info.metadata.keys(), ", "));
+      spdlog::warn("npy: {} has no place for metadata; not written: {}", path_, join(info.metadata.keys(), ", "));
     }
     output_ = std::make_unique<AtomicOutput>(path_);
     file_ = PosixFile::create(output_->temp_path().string(), "npy");

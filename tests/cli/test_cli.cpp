@@ -69,7 +69,8 @@ TEST(Cli, StatsWritesAnNpzAndAReport) {
                     report.string(), "--threads", "2", "--memory", "64M", "--nframes", "10"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(fs::exists(out));
-  EXPECT_NE(r.err.find("run report"), std::string::npos) << "the report is printed: " << r.err;
+  EXPECT_EQ(r.err.rfind("ims: 10 frames in ", 0), 0u) << "one summary line: " << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
   std::ifstream in(report);
   auto j = nlohmann::json::parse(in);
   EXPECT_EQ(j["frames"], 10);
