@@ -12,6 +12,7 @@
 #include "engine/core/error.hpp"
 #include "engine/core/output_file.hpp"
 #include "engine/core/strings.hpp"
+#include "formats/posix_file.hpp"
 #include "ims_version.hpp"
 
 namespace {
@@ -33,27 +34,15 @@ extern "C" void on_signal(int signal_number) {
   }
 }
 
-// A memory-mapped input that shrinks while it is read faults with SIGBUS: end
-// with a clear error and no partial output rather than a crash.
-extern "C" void on_bus_error(int) {
-  ims::remove_pending_outputs();
-  static const char message[] =
-      "ims: error: an input file changed size while it was being read (SIGBUS); no output written\n";
-  ssize_t ignored = ::write(STDERR_FILENO, message, sizeof message - 1);
-  (void)ignored;
-  ::_exit(1);
-}
-
 void install_signal_handlers() {
   struct sigaction action {};
   action.sa_handler = on_signal;
   sigemptyset(&action.sa_mask);
   sigaction(SIGINT, &action, nullptr);
   sigaction(SIGTERM, &action, nullptr);
-  struct sigaction bus {};
-  bus.sa_handler = on_bus_error;
-  sigemptyset(&bus.sa_mask);
-  sigaction(SIGBUS, &bus, nullptr);
+  // A memory-mapped input that shrinks while it is read faults with SIGBUS:
+  // end with a clear error naming it and no partial output, not a crash.
+  ims::exit_cleanly_on_sigbus();
 }
 
 std::vector<std::string> command_names(const CLI::App& app) {

@@ -49,16 +49,37 @@ std::shared_ptr<LazyImage> statistic_image(const std::string& stat, const std::s
   auto files = series->files();
   return std::make_shared<LazyImage>(
       what, reducer->output_info(),
-      [series, reducer, image_run] {
+      [series, reducer, image_run, what, where] {
         Pipeline p;
         p.source = series;
         p.reducers = {reducer};
-        RunResult r = run(p, image_run);
+        RunResult r;
+        try {
+          r = run(p, image_run);
+        } catch (const Error& e) {
+          if (e.kind() == ErrorKind::interrupted) throw;
+          throw Error(e.kind(), what + ": " + e.what()).with_stage(where);  // "ops[0].dark: median of ...: npy: ..."
+        }
         spdlog::debug("{}: {} frames in {:.2f} s", image_run.label, r.report.frames, r.report.wall_seconds);
         if (image_run.on_image_run) image_run.on_image_run(image_run.label, r.report);
         return std::move(r.images.front());
       },
       std::move(files));
+}
+
+/// Runs `f` (probing or loading op `where`'s image file `text`), so that its
+/// errors name the op and the image: "ops[0].dark: image d.npy: no such
+/// file". The text names the file, so the inner error's own prefix goes.
+template <class F>
+auto naming_the_image(const std::string& where, const std::string& text, F&& f) {
+  try {
+    return f();
+  } catch (const Error& e) {
+    if (e.kind() == ErrorKind::interrupted) throw;
+    std::string message = "image " + text + ": ";
+    if (e.frame() && *e.frame() > 0) message += "frame " + std::to_string(*e.frame()) + ": ";
+    throw Error(e.kind(), message + e.message()).with_stage(where);
+  }
 }
 
 bool names_a_statistic(const std::string& text) {
@@ -82,8 +103,9 @@ ImageResolver resolver_for(std::shared_ptr<const ImageSeries> source, OpList bef
       throw Error(ErrorKind::usage, "'" + text + "' is neither an image file (dark.npy, bg.npz:median, " +
                                         "dark.h5:/median) nor a statistic (median, mean, percentile:Q, ...)");
     }
-    ImageFile file = probe_image(text);
-    return std::make_shared<LazyImage>(file.what, file.info, std::move(file.load), std::move(file.files));
+    ImageFile file = naming_the_image(where, text, [&] { return probe_image(text); });
+    auto load = [where, text, load = std::move(file.load)] { return naming_the_image(where, text, load); };
+    return std::make_shared<LazyImage>(file.what, file.info, std::move(load), std::move(file.files));
   };
 }
 

@@ -5,19 +5,89 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <signal.h>
+
+#include <atomic>
 #include <cerrno>
+#include <cstdlib>
+#include <cstring>
 #include <utility>
 
 #include "engine/core/error.hpp"
+#include "engine/core/output_file.hpp"
 
 namespace ims {
 
 namespace {
+
 std::size_t page_size() {
   static const std::size_t size = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
   return size;
 }
+
+/// The live mappings, for the SIGBUS handler: fixed slots of atomics that a
+/// signal handler reads without locks. A slot's label is "npy: FILE", owned.
+struct MappingSlot {
+  std::atomic<const std::byte*> begin{nullptr};
+  std::atomic<std::size_t> size{0};
+  std::atomic<char*> label{nullptr};
+};
+constexpr std::size_t kMappingSlots = 256;
+MappingSlot g_mappings[kMappingSlots];
+
+void track_mapping(const std::byte* begin, std::size_t size, const std::string& label) {
+  for (auto& slot : g_mappings) {
+    const std::byte* expected = nullptr;
+    if (slot.begin.compare_exchange_strong(expected, begin)) {
+      slot.size.store(size);
+      slot.label.store(::strdup(label.c_str()));
+      return;
+    }
+  }  // more than 256 mapped files at once: a SIGBUS then names none
+}
+
+void untrack_mapping(const std::byte* begin) {
+  for (auto& slot : g_mappings) {
+    if (slot.begin.load() != begin) continue;
+    std::free(slot.label.exchange(nullptr));
+    slot.size.store(0);
+    slot.begin.store(nullptr);
+    return;
+  }
+}
+
+void write_stderr(const char* text) {
+  ssize_t ignored = ::write(STDERR_FILENO, text, std::strlen(text));
+  (void)ignored;
+}
+
+extern "C" void on_bus_error(int, siginfo_t* info, void*) {
+  remove_pending_outputs();
+  const auto* address = static_cast<const std::byte*>(info ? info->si_addr : nullptr);
+  const char* label = nullptr;
+  for (const auto& slot : g_mappings) {
+    const std::byte* begin = slot.begin.load();
+    if (begin && address >= begin && address < begin + slot.size.load()) label = slot.label.load();
+  }
+  write_stderr("ims: error: ");
+  if (label) {
+    write_stderr(label);
+    write_stderr(": the file shrank while it was read (SIGBUS); no output written\n");
+  } else {
+    write_stderr("an input file shrank while it was read (SIGBUS); no output written\n");
+  }
+  ::_exit(1);
+}
+
 }  // namespace
+
+void exit_cleanly_on_sigbus() {
+  struct sigaction action {};
+  action.sa_sigaction = on_bus_error;
+  action.sa_flags = SA_SIGINFO;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGBUS, &action, nullptr);
+}
 
 PosixFile PosixFile::open_read(const std::string& path, const std::string& stage) {
   PosixFile f;
@@ -115,10 +185,16 @@ MappedFile::MappedFile(const PosixFile& file, const std::string& stage)
   void* p = ::mmap(nullptr, size_, PROT_READ, MAP_SHARED, file.fd(), 0);
   if (p == MAP_FAILED) throw system_error("cannot memory-map", errno).with_stage(stage).with_file(path_);
   data_ = static_cast<std::byte*>(p);
+  track_mapping(data_, size_, stage_ + ": " + path_);
 }
 
-MappedFile::~MappedFile() {
-  if (data_) ::munmap(data_, size_);
+MappedFile::~MappedFile() { unmap(); }
+
+void MappedFile::unmap() {
+  if (!data_) return;
+  untrack_mapping(data_);
+  ::munmap(data_, size_);
+  data_ = nullptr;
 }
 
 MappedFile::MappedFile(MappedFile&& other) noexcept
@@ -129,7 +205,7 @@ MappedFile::MappedFile(MappedFile&& other) noexcept
 
 MappedFile& MappedFile::operator=(MappedFile&& other) noexcept {
   if (this != &other) {
-    if (data_) ::munmap(data_, size_);
+    unmap();
     data_ = std::exchange(other.data_, nullptr);
     size_ = std::exchange(other.size_, 0);
     path_ = std::move(other.path_);

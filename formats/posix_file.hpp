@@ -34,7 +34,15 @@ class PosixFile {
   std::string stage_;
 };
 
-/// A read-only shared mapping of a whole file.
+/// Makes SIGBUS (a memory-mapped input that shrank while it was read) end
+/// the process with exit code 1 and one line naming the file, e.g.
+/// "ims: error: npy: run7.npy: the file shrank while it was read (SIGBUS); no
+/// output written", after removing every pending output (remove_pending_outputs).
+/// For programs (the `ims` command); libraries leave signals to their host.
+void exit_cleanly_on_sigbus();
+
+/// A read-only shared mapping of a whole file. While it lives, a SIGBUS in
+/// its pages is reported naming the file (exit_cleanly_on_sigbus).
 class MappedFile {
  public:
   MappedFile() = default;
@@ -53,6 +61,8 @@ class MappedFile {
   void drop(std::size_t offset, std::size_t n) const;
 
  private:
+  void unmap();
+
   std::byte* data_ = nullptr;
   std::size_t size_ = 0;
   std::string path_;

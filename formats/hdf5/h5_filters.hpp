@@ -30,6 +30,9 @@ struct FilterPipeline {
   static FilterPipeline of(hid_t dataset_creation_plist);
   /// The first filter ims cannot undo itself, or nullptr.
   const Filter* first_unsupported() const;
+  /// The filters neither ims nor an HDF5 plugin found on the plugin path
+  /// can undo (H5Zfilter_avail), for an error that names them.
+  std::vector<const Filter*> unavailable() const;
   /// "shuffle, deflate (level 1)"; "none" when empty.
   std::string describe() const;
 
@@ -39,5 +42,8 @@ struct FilterPipeline {
   void decode(std::span<const std::byte> raw, std::uint32_t filter_mask, std::span<std::byte> out,
               std::size_t element_size) const;
 };
+
+/// The Debian package with the HDF5 plugin for filter `id`, or "" when none is known.
+std::string plugin_package(H5Z_filter_t id);
 
 }  // namespace ims::h5

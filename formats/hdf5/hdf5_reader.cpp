@@ -261,10 +261,10 @@ class Hdf5Series final : public ImageSeries {
   /// chunk along the frame axis and every filter is one we implement.
   void plan_decoding(bool library_only) {
     Handle dcpl(h5::check(H5Dget_create_plist(dataset_.get()), "cannot read the dataset's layout"));
+    pipeline_ = h5::FilterPipeline::of(dcpl.get());
     if (library_only || H5Pget_layout(dcpl.get()) != H5D_CHUNKED) return;
     hsize_t chunk[3] = {1, 1, 1};
     H5Pget_chunk(dcpl.get(), rank_, rank_ == 3 ? chunk : chunk + 1);
-    pipeline_ = h5::FilterPipeline::of(dcpl.get());
     if (chunk[0] != 1 || pipeline_.first_unsupported()) {
       if (const auto* f = pipeline_.first_unsupported()) {
         spdlog::debug("hdf5: {}: filter {} is decoded by the HDF5 library (serially)", describe(), f->name);
@@ -400,9 +400,24 @@ class Hdf5Series final : public ImageSeries {
                      "cannot select the frame");
     hsize_t mem_dims[2] = {region.shape().rows, region.shape().cols};
     Handle mem_space(H5Screate_simple(2, mem_dims, nullptr));
-    h5::check_status(H5Dread(dataset_.get(), h5::native_type(pixel_.dtype), mem_space.get(), file_space.get(),
-                             H5P_DEFAULT, out.data()),
-                     "cannot read the frame");
+    if (H5Dread(dataset_.get(), h5::native_type(pixel_.dtype), mem_space.get(), file_space.get(), H5P_DEFAULT,
+                out.data()) < 0) {
+      const std::string stack = h5::take_error_stack();
+      if (const auto missing = pipeline_.unavailable(); !missing.empty()) throw missing_filter(*missing.front());
+      throw Error(ErrorKind::format, "cannot read the frame (" + stack + ")");
+    }
+  }
+
+  /// A filter the data needs and no one here decodes: say which, and where
+  /// its plugin comes from.
+  static Error missing_filter(const h5::Filter& f) {
+    const std::string package = h5::plugin_package(f.id);
+    return Error(ErrorKind::unsupported,
+                 "compressed with " + (f.name.rfind("filter ", 0) == 0 ? f.name
+                                                                        : "filter " + std::to_string(f.id) + " (" + f.name + ")") +
+                     ", which neither ims nor an HDF5 plugin decodes here (" +
+                     (package.empty() ? std::string("install its HDF5 plugin") : "Debian package " + package) +
+                     ", or set HDF5_PLUGIN_PATH)");
   }
 
   std::string file_;

@@ -54,7 +54,7 @@ TEST(HostileInputs, ADarkFromACorruptNpzMemberIsRefused) {
   test::corrupt_stored_member(npz, "min.npy", 64 + 11);
   auto r = run_ims({"stats", src.string(), "--op", "dark=" + npz + ":min", "--stat", "max", "-o",
                     (dir / "out.npz").string()});
-  expect_error(r, 1, "npz: " + npz + ": member min.npy is corrupt: its CRC-32 is");
+  expect_error(r, 1, "ops[0].dark: image " + npz + ":min: member min.npy is corrupt: its CRC-32 is");
   expect_one_line(r);
   EXPECT_FALSE(fs::exists(dir / "out.npz"));
   // The other member is intact and still usable.
@@ -62,6 +62,25 @@ TEST(HostileInputs, ADarkFromACorruptNpzMemberIsRefused) {
                      (dir / "out.npz").string(), "-q"})
                 .exit_code,
             0);
+}
+
+TEST(HostileInputs, AnOpImageErrorNamesTheOpAndTheImage) {
+  auto src = sample("hostile-op-image");
+  const auto dir = src.parent_path();
+  const auto out = (dir / "out.npz").string();
+  const auto missing = (dir / "missing.npy").string();
+  auto r = run_ims({"stats", src.string(), "--op", "flip=v", "--op", "dark=" + missing, "--stat", "max", "-o", out});
+  expect_error(r, 1, "ops[1].dark: image " + missing + ": no such file");
+  expect_one_line(r);
+  const auto hostile = (dir / "hostile.npy").string();
+  test::write_raw_npy(hostile, "{'descr': '<u2', 'fortran_order': False, 'shape': (4294967296, 4294967296), }");
+  r = run_ims({"stats", src.string(), "--op", "mask=" + hostile, "--stat", "max", "-o", out});
+  expect_error(r, 1, "ops[0].mask: image " + hostile + ": shape (4294967296, 4294967296) overflows");
+  const auto h5 = (dir / "m.h5").string();
+  ASSERT_EQ(run_ims({"stats", src.string(), "--stat", "max", "-o", h5, "-q"}).exit_code, 0);
+  r = run_ims({"stats", src.string(), "--op", "scale=" + h5 + ":/nope", "--stat", "max", "-o", out});
+  expect_error(r, 1, "ops[0].scale: image " + h5 + ":/nope: no dataset /nope; the file holds /max");
+  EXPECT_FALSE(fs::exists(out));
 }
 
 }  // namespace

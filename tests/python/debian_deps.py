@@ -25,9 +25,11 @@ MODULE_PACKAGES = {
 # HDF5 filter ids and the Debian package whose plugin h5py loads for them.
 # python3-hdf5plugin only *recommends* these, and `make deps` installs no
 # recommends, so they are listed in cmake/debian-packages.txt themselves.
+BZIP2 = 307
 BLOSC = 32001
 LZ4 = 32004
 FILTER_PACKAGES = {
+    BZIP2: ("BZip2", "hdf5-filter-plugin"),
     BLOSC: ("Blosc", "hdf5-filter-plugin-blosc-serial"),
     LZ4: ("LZ4", "hdf5-filter-plugin"),
 }

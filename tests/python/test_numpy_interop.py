@@ -342,7 +342,7 @@ class NpzTest(ImsTestCase):
                     proc = run_ims("stats", source, "--stat", "max", "--op", f"dark={npz}:dark",
                                    "-o", self.tmp / "x.npz")
                     self.assertEqual(proc.returncode, 1, proc.stderr)
-                    self.assertIn(f"npz: {npz}: member dark.npy is corrupt", proc.stderr)
+                    self.assertIn(f"ops[0].dark: image {npz}:dark: member dark.npy is corrupt", proc.stderr)
                     self.assertFalse((self.tmp / "x.npz").exists())
 
 
