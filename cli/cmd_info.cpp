@@ -21,6 +21,7 @@ void add_info_command(CLI::App& app) {
   o->common.add_to(*cmd);
   cmd->callback([o] {
     o->common.init_logging();
+    if (!o->common.report.empty()) check_output_writable(o->common.report);
     auto series = o->source.open();
     check_outputs_apart({{o->common.report, "--report"}}, series_inputs(*series));
     const FrameShape shape = series->frame_shape();

@@ -18,16 +18,39 @@ namespace ims::cli {
 
 namespace {
 
+/// How the user gave a part of the job: its YAML path in a config, else
+/// its command-line option.
+std::string given_as(const RunConfig& job, const std::string& yaml_path, const std::string& option) {
+  return job.file.empty() ? option : yaml_path;
+}
+
+/// Runs `f`, which checks the part of the job the user gave as `where`
+/// (given_as): an error it throws that names no stage then names it, and
+/// the config file of a YAML job ("stats[1]: c.yaml: unknown statistic
+/// 'bogus'", "--stat: unknown statistic 'bogus'").
+template <class F>
+auto checking(const RunConfig& job, const std::string& where, F&& f) {
+  try {
+    return f();
+  } catch (Error& e) {
+    if (e.stage().empty()) e.with_stage(where).with_file(job.file);
+    throw;
+  }
+}
+
 std::vector<std::shared_ptr<const Reducer>> make_reducers(const RunConfig& job, FrameInfo input) {
   std::optional<DType> dtype;
-  if (!job.dtype.empty()) dtype = parse_dtype(job.dtype);
+  if (!job.dtype.empty()) dtype = checking(job, given_as(job, "dtype", "--dtype"), [&] { return parse_dtype(job.dtype); });
   std::vector<std::shared_ptr<const Reducer>> reducers;
   std::set<std::string> seen;
-  for (const auto& spec : job.stats) {
-    auto reducer = make_reducer(spec, input, dtype);
-    if (!seen.insert(reducer->name()).second) {
-      throw Error(ErrorKind::usage, "statistic '" + reducer->name() + "' is asked for twice");
-    }
+  for (std::size_t i = 0; i < job.stats.size(); ++i) {
+    auto reducer = checking(job, given_as(job, "stats[" + std::to_string(i) + "]", "--stat"), [&] {
+      auto r = make_reducer(job.stats[i], input, dtype);
+      if (!seen.insert(r->name()).second) {
+        throw Error(ErrorKind::usage, "statistic '" + r->name() + "' is asked for twice");
+      }
+      return r;
+    });
     reducers.push_back(std::move(reducer));
   }
   return reducers;
@@ -128,19 +151,23 @@ void execute(const RunConfig& job, const CommonOptions& common) {
   const FormatInfo* stats_format = nullptr;
   Params stats_params;
   if (!job.output.path.empty()) {
-    stats_format = &resolve_format(job.output.path, job.output.format, Access::write_images);
-    stats_params = Params::parse(stats_format->write_params, job.output.options,
-                                 "output format '" + stats_format->name + "'");
-    check_output_writable(job.output.path);
+    checking(job, given_as(job, "output", "-o"), [&] {
+      stats_format = &resolve_format(job.output.path, job.output.format, Access::write_images);
+      stats_params = Params::parse(stats_format->write_params, job.output.options,
+                                   "output format '" + stats_format->name + "'");
+      check_output_writable(job.output.path);
+    });
   }
   if (!common.report.empty()) check_output_writable(common.report);
   CommonOptions effective = common;
   if (effective.threads == 0) effective.threads = job.threads;
   if (effective.memory.empty()) effective.memory = job.memory;
   auto progress = make_stderr_progress(common.quiet);
-  RunOptions options = effective.run_options(progress.get());
+  RunOptions options = checking(job, common.memory.empty() ? "memory" : "--memory",
+                                [&] { return effective.run_options(progress.get()); });
   options.nframes = job.nframes;
-  options.quantile_method = parse_quantile_method(job.method);
+  options.quantile_method =
+      checking(job, given_as(job, "method", "--method"), [&] { return parse_quantile_method(job.method); });
   options.scratch_dir = job.scratch;
   auto image_runs = std::make_shared<std::vector<std::pair<std::string, RunReport>>>();
   options.on_image_run = [image_runs](const std::string& what, const RunReport& r) {
@@ -148,11 +175,13 @@ void execute(const RunConfig& job, const CommonOptions& common) {
   };
 
   Pipeline pipeline;
-  pipeline.source = open_source(job, options);
+  pipeline.source = checking(job, given_as(job, "source", ""), [&] { return open_source(job, options); });
   pipeline.reducers = make_reducers(job, pipeline.source->frame_info());
   if (!job.write.path.empty()) {
-    pipeline.writers.push_back(create_writer(job.write.path, job.write.format, job.write.options));
-    check_output_writable(job.write.path);
+    checking(job, given_as(job, "write", "-o"), [&] {
+      pipeline.writers.push_back(create_writer(job.write.path, job.write.format, job.write.options));
+      check_output_writable(job.write.path, true);
+    });
   }
   // Every file the run reads is known now (sidecars, op images, linked files).
   std::vector<NamedFile> inputs = named_inputs(job);

@@ -25,8 +25,9 @@ constexpr const char* kFooter = R"(exit codes:
 
 `ims COMMAND --help` describes a command; `ims list` shows formats, statistics and ops.)";
 
-// The first Ctrl-C stops the run cleanly (no partial output); a second one
-// kills the process at once, as users expect of a stuck program.
+// The first Ctrl-C (or SIGTERM, SIGHUP) stops the run cleanly (no partial
+// output); a second one kills the process at once, as users expect of a
+// stuck program.
 extern "C" void on_signal(int signal_number) {
   if (ims::cli::cancel_flag().exchange(true)) {
     ::signal(signal_number, SIG_DFL);
@@ -40,6 +41,13 @@ void install_signal_handlers() {
   sigemptyset(&action.sa_mask);
   sigaction(SIGINT, &action, nullptr);
   sigaction(SIGTERM, &action, nullptr);
+  sigaction(SIGHUP, &action, nullptr);  // the terminal closed: stop as cleanly as on Ctrl-C
+  // A closed stderr pipe (ims ... 2>&1 | head) must not kill the run halfway
+  // through a write: writes to it fail instead, and the run goes on.
+  ::signal(SIGPIPE, SIG_IGN);
+  // So does a file size limit (ulimit -f): the write fails with a clear error
+  // and the run cleans up, instead of a core dump that leaves temporaries.
+  ::signal(SIGXFSZ, SIG_IGN);
   // A memory-mapped input that shrinks while it is read faults with SIGBUS:
   // end with a clear error naming it and no partial output, not a crash.
   ims::exit_cleanly_on_sigbus();

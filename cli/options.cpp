@@ -1,5 +1,7 @@
 #include "cli/options.hpp"
 
+#include <charconv>
+#include <cstdint>
 #include <iostream>
 
 #include "cli/job.hpp"
@@ -29,8 +31,11 @@ const CLI::Validator& non_empty() {
 const CLI::Validator& non_negative_count() {
   static const CLI::Validator validator(
       [](std::string& value) {
-        const bool digits = !value.empty() && value.find_first_not_of("0123456789") == std::string::npos;
-        return digits ? std::string() : "'" + value + "' is not a count (0, 1, 2, ...)";
+        std::uint64_t count = 0;
+        const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), count);
+        if (ec == std::errc::result_out_of_range) return "'" + value + "' is too large a count";
+        const bool whole = !value.empty() && ec == std::errc() && end == value.data() + value.size();
+        return whole ? std::string() : "'" + value + "' is not a count (0, 1, 2, ...)";
       },
       "COUNT");
   return validator;
@@ -53,10 +58,8 @@ void CommonOptions::init_logging() const {
 RunOptions CommonOptions::run_options(ProgressSink* progress) const {
   RunOptions options;
   options.threads = threads;
-  if (!memory.empty()) options.memory = parse_size(memory, "--memory");
-  if (!memory.empty() && options.memory == 0) {
-    throw Error(ErrorKind::usage, "--memory must be larger than 0");
-  }
+  if (!memory.empty()) options.memory = parse_size(memory, "memory budget");
+  if (!memory.empty() && options.memory == 0) throw Error(ErrorKind::usage, "the memory budget must be larger than 0");
   options.progress = progress;
   options.cancel = &cancel_flag();
   return options;

@@ -10,6 +10,7 @@
 
 #include "engine/core/error.hpp"
 #include "engine/core/strings.hpp"
+#include "formats/posix_file.hpp"
 
 namespace ims::cli {
 
@@ -121,6 +122,13 @@ class Reader {
     return node.Scalar();
   }
 
+  /// A value that must be given when its key is: '' is not "leave it out".
+  std::string value(const YAML::Node& node, const std::string& where) const {
+    std::string v = scalar(node, where);
+    if (v.empty()) throw config_error(file_, where, "is empty; give a value or leave the key out");
+    return v;
+  }
+
   /// A value as ims's text forms: scalars as they are, [a, b] as "a,b",
   /// [[a, b], [c, d]] as "a:b,c:d" (a rectangle's rows and columns).
   std::string text(const YAML::Node& node, const std::string& where) const {
@@ -155,36 +163,47 @@ class Reader {
   std::vector<std::string> list(const YAML::Node& node, const std::string& where) const {
     std::vector<std::string> out;
     if (node.IsScalar()) {
-      for (const auto& item : split(node.Scalar(), ',')) out.push_back(trim(item));
+      for (const auto& item : split(node.Scalar(), ',')) {
+        out.push_back(trim(item));
+        if (out.back().empty()) throw config_error(file_, where, "has an empty item in '" + node.Scalar() + "'");
+      }
       return out;
     }
     if (!node.IsSequence()) throw config_error(file_, where, "expected a list");
-    for (std::size_t i = 0; i < node.size(); ++i) out.push_back(scalar(node[i], where + "[" + std::to_string(i) + "]"));
+    for (std::size_t i = 0; i < node.size(); ++i) out.push_back(value(node[i], where + "[" + std::to_string(i) + "]"));
     return out;
   }
 
   FileSpec file_spec(const YAML::Node& node, const std::string& where) const {
     FileSpec spec;
     if (node.IsScalar()) {
-      spec.path = node.Scalar();
+      spec.path = value(node, where);
       return spec;
     }
     keys(node, where, {"path", "format", "options"});
     if (!node["path"]) throw config_error(file_, where, "needs a path");
-    spec.path = scalar(node["path"], where + ".path");
-    if (node["format"]) spec.format = scalar(node["format"], where + ".format");
+    spec.path = value(node["path"], where + ".path");
+    if (node["format"]) spec.format = value(node["format"], where + ".format");
     spec.options = key_values(node["options"], where + ".options");
     return spec;
   }
 
   void source(const YAML::Node& node, RunConfig& c) const {
     keys(node, "source", {"path", "paths", "format", "options", "frames", "frame_list"});
-    if (node["path"]) c.paths.push_back(scalar(node["path"], "source.path"));
-    if (node["paths"]) c.paths = list(node["paths"], "source.paths");
-    if (node["format"]) c.format = scalar(node["format"], "source.format");
+    if (node["path"] && node["paths"]) throw config_error(file_, "source", "give path or paths, not both");
+    if (node["frames"] && node["frame_list"]) throw config_error(file_, "source", "give frames or frame_list, not both");
+    if (node["path"]) c.paths.push_back(value(node["path"], "source.path"));
+    if (node["paths"]) {
+      c.paths = list(node["paths"], "source.paths");
+      if (c.paths.empty()) throw config_error(file_, "source.paths", "is empty; list the files of the series");
+    }
+    if (node["format"]) c.format = value(node["format"], "source.format");
     c.options = key_values(node["options"], "source.options");
-    if (node["frames"]) c.frames = scalar(node["frames"], "source.frames");
-    if (node["frame_list"]) c.frame_list = text(node["frame_list"], "source.frame_list");
+    if (node["frames"]) c.frames = value(node["frames"], "source.frames");
+    if (node["frame_list"]) {
+      c.frame_list = text(node["frame_list"], "source.frame_list");
+      if (c.frame_list.empty()) throw config_error(file_, "source.frame_list", "is empty; list frames or leave it out");
+    }
   }
 
   /// `- flip: v`, `- dark: {image: median, frames: "0:100"}`, `- rectangle: [[0, 512], [0, 256]]`.
@@ -230,14 +249,19 @@ class Reader {
     source(root["source"], c);
     if (root["ops"]) ops(root["ops"], c);
     if (root["stats"]) c.stats = list(root["stats"], "stats");
-    if (root["dtype"]) c.dtype = scalar(root["dtype"], "dtype");
-    if (root["method"]) c.method = scalar(root["method"], "method");
-    if (root["scratch"]) c.scratch = scalar(root["scratch"], "scratch");
+    if (root["dtype"]) c.dtype = value(root["dtype"], "dtype");
+    if (root["method"]) c.method = value(root["method"], "method");
+    if (root["scratch"]) c.scratch = value(root["scratch"], "scratch");
     if (root["nframes"]) c.nframes = number<std::size_t>(root["nframes"], "nframes");
     if (root["output"]) c.output = file_spec(root["output"], "output");
     if (root["write"]) c.write = file_spec(root["write"], "write");
-    if (root["threads"]) c.threads = number<unsigned>(root["threads"], "threads");
-    if (root["memory"]) c.memory = scalar(root["memory"], "memory");
+    if (root["threads"]) {
+      c.threads = number<unsigned>(root["threads"], "threads");
+      if (c.threads < 1 || c.threads > 4096) {
+        throw config_error(file_, "threads", "must be from 1 to 4096 (leave it out for every core)");
+      }
+    }
+    if (root["memory"]) c.memory = value(root["memory"], "memory");
     check_outputs(c);
     return c;
   }
@@ -273,6 +297,7 @@ YAML::Node load_document(const std::string& file) {
   if (std::filesystem::is_directory(file, ec)) {
     throw Error(ErrorKind::usage, "is a directory; give the pipeline's YAML file").with_file(file);
   }
+  check_not_special(file, "");
   std::ifstream in(file);
   if (!in) throw system_error("cannot read the config", errno).with_file(file);
   std::vector<YAML::Node> documents;
@@ -292,12 +317,21 @@ YAML::Node load_document(const std::string& file) {
   return documents.front();
 }
 
+// A config holds a few dozen values. Aliases can make a small file stand for
+// billions of them ("billion laughs"): more than this many is refused.
+constexpr std::size_t kMaxConfigValues = 100000;
+
 /// YAML leaves a key given twice to the reader (yaml-cpp keeps the first):
-/// refuse it, wherever it is, rather than silently drop a value.
-void check_unique_keys(const YAML::Node& node, const std::string& where, const std::string& file) {
+/// refuse it, wherever it is, rather than silently drop a value. `budget`
+/// counts the values visited, aliases expanded.
+void check_unique_keys(const YAML::Node& node, const std::string& where, const std::string& file, std::size_t& budget) {
+  if (budget-- == 0) {
+    throw config_error(file, "", "holds more than " + std::to_string(kMaxConfigValues) +
+                                     " values once its aliases are expanded; a config is a few dozen");
+  }
   if (node.IsSequence()) {
     for (std::size_t i = 0; i < node.size(); ++i) {
-      check_unique_keys(node[i], where + "[" + std::to_string(i) + "]", file);
+      check_unique_keys(node[i], where + "[" + std::to_string(i) + "]", file, budget);
     }
   } else if (node.IsMap()) {
     std::set<std::string> seen;
@@ -306,7 +340,7 @@ void check_unique_keys(const YAML::Node& node, const std::string& where, const s
       if (!seen.insert(key).second) {
         throw config_error(file, join_path(where, key), "is given twice; keep one (YAML would silently drop the other)");
       }
-      check_unique_keys(kv.second, join_path(where, key), file);
+      check_unique_keys(kv.second, join_path(where, key), file, budget);
     }
   }
 }
@@ -321,9 +355,12 @@ RunConfig load_run_config(const std::string& file, const std::vector<std::string
       apply_set(root, s);
     } catch (Error& e) {
       throw e.with_file(file);
+    } catch (const YAML::Exception& e) {  // a key under a scalar: "source.path.x=1"
+      throw Error(ErrorKind::usage, "--set '" + s + "': " + e.msg).with_file(file);
     }
   }
-  check_unique_keys(root, "", file);
+  std::size_t budget = kMaxConfigValues;
+  check_unique_keys(root, "", file, budget);
   try {
     return Reader(file).read(root);
   } catch (const YAML::Exception& e) {

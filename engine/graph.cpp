@@ -257,9 +257,8 @@ class StreamingGraph {
     std::size_t frame = t.first;
     guarded("write", frame, [&] {
       const FrameBatch batch = batch_of(t);
-      for (std::size_t w = 0; w < pipeline_.writers.size(); ++w) {
-        t.slot->prepared[w] = pipeline_.writers[w]->prepare(batch);
-      }
+      std::size_t w = 0;
+      for_each_writer(pipeline_, [&](SeriesWriter& writer) { t.slot->prepared[w++] = writer.prepare(batch); });
     });
   }
 

@@ -30,14 +30,14 @@ struct Pipeline {
 };
 
 /// Calls `f(writer)` for every writer of `pipeline`, naming the writer in any
-/// ims::Error it throws (stage "write", file = its destination).
+/// ims::Error it throws (its format and destination, "hdf5: out.h5: ...").
 template <class F>
 void for_each_writer(const Pipeline& pipeline, F&& f) {
   for (const auto& w : pipeline.writers) {
     try {
       f(*w);
     } catch (Error& e) {
-      e.with_stage("write").with_file(w->describe());
+      e.with_source(w->describe());
       throw;
     }
   }

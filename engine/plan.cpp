@@ -98,21 +98,28 @@ Plan make_plan(const Pipeline& pipeline, const RunOptions& options) {
   plan.frames = source.size();
   if (options.nframes > 0) plan.frames = std::min(plan.frames, options.nframes);
   if (plan.frames == 0) {
-    throw Error(ErrorKind::format, "the series has no frames").with_file(source.describe());
+    throw Error(ErrorKind::format, "the series has no frames").with_source(source.describe());
   }
   plan.source_frame = source.frame_info();
   // Readers refuse headers whose sizes overflow; this catches any other source.
-  check_series_bytes(plan.frames, plan.source_frame.shape.rows, plan.source_frame.shape.cols, plan.source_frame.dtype,
-                     "", source.describe());
+  try {
+    check_series_bytes(plan.frames, plan.source_frame.shape.rows, plan.source_frame.shape.cols,
+                       plan.source_frame.dtype, "", "");
+  } catch (Error& e) {
+    throw e.with_source(source.describe());
+  }
   if (plan.source_frame.shape.pixels() == 0) {
     throw Error(ErrorKind::format, "frames have no pixels (shape " +
                                        to_string(plan.source_frame.shape) + ")")
-        .with_file(source.describe());
+        .with_source(source.describe());
   }
   const OpChain chain(pipeline.ops, plan.source_frame);
   plan.frame = chain.output();
-  check_series_bytes(plan.frames, plan.frame.shape.rows, plan.frame.shape.cols, plan.frame.dtype, "ops",
-                     source.describe());
+  try {
+    check_series_bytes(plan.frames, plan.frame.shape.rows, plan.frame.shape.cols, plan.frame.dtype, "", "");
+  } catch (Error& e) {
+    throw e.with_source(source.describe());
+  }
   check_reducers(pipeline, plan.frame);
 
   plan.threads = options.threads > 0 ? options.threads : default_thread_count();

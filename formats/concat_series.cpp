@@ -15,7 +15,7 @@ ConcatSeries::ConcatSeries(std::vector<std::unique_ptr<ImageSeries>> parts) : pa
       throw Error(ErrorKind::format, "frames are " + to_string(p->frame_shape()) + " " +
                                          std::string(dtype_name(p->dtype())) + ", the first file's are " +
                                          to_string(frame_shape()) + " " + std::string(dtype_name(dtype())))
-          .with_file(p->describe());
+          .with_source(p->describe());
     }
     check_series_bytes(saturating_add(starts_.back(), p->size()), frame_shape().rows, frame_shape().cols, dtype(),
                        "", p->describe());

@@ -89,7 +89,14 @@ void exit_cleanly_on_sigbus() {
   sigaction(SIGBUS, &action, nullptr);
 }
 
+void check_not_special(const std::string& path, const std::string& stage) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0 || S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)) return;
+  throw Error(ErrorKind::usage, "is a FIFO, device or socket, not a file").with_stage(stage).with_file(path);
+}
+
 PosixFile PosixFile::open_read(const std::string& path, const std::string& stage) {
+  check_not_special(path, stage);
   PosixFile f;
   f.path_ = path;
   f.stage_ = stage;
@@ -107,13 +114,13 @@ PosixFile PosixFile::open_read(const std::string& path, const std::string& stage
   return f;
 }
 
-PosixFile PosixFile::create(const std::string& path, const std::string& stage) {
+PosixFile PosixFile::create(const std::string& path, const std::string& stage, const std::string& shown_as) {
   PosixFile f;
-  f.path_ = path;
+  f.path_ = shown_as.empty() ? path : shown_as;
   f.stage_ = stage;
   f.fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
   if (f.fd_ < 0) {
-    throw system_error("cannot open for writing", errno).with_stage(stage).with_file(path);
+    throw system_error("cannot open for writing", errno).with_stage(stage).with_file(f.path_);
   }
   return f;
 }

@@ -7,6 +7,12 @@
 
 namespace ims {
 
+/// Throws a usage ims::Error (stage `stage`, naming `path`) when `path` is a
+/// FIFO, device or socket: opening a FIFO waits forever for a writer, and a
+/// device streams without end. Missing files and directories pass: their
+/// readers say what is wrong with them.
+void check_not_special(const std::string& path, const std::string& stage);
+
 /// An open file descriptor; reads and writes retry on EINTR and short counts.
 class PosixFile {
  public:
@@ -14,7 +20,8 @@ class PosixFile {
   /// Opens `path` read-only; a missing file is a not_found error.
   static PosixFile open_read(const std::string& path, const std::string& stage);
   /// Opens `path` for writing, created if missing, truncated if present.
-  static PosixFile create(const std::string& path, const std::string& stage);
+  /// Errors name `shown_as` when given: the output a temporary file becomes.
+  static PosixFile create(const std::string& path, const std::string& stage, const std::string& shown_as = "");
   ~PosixFile();
   PosixFile(PosixFile&& other) noexcept;
   PosixFile& operator=(PosixFile&& other) noexcept;

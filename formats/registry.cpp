@@ -104,6 +104,10 @@ std::unique_ptr<ImageSeries> open_series(const std::string& path, std::string_vi
   if (f.needs_path && path.empty()) {
     throw Error(ErrorKind::usage, "format '" + f.name + "' reads from a file: give SOURCE");
   }
+  if (!f.needs_path && !path.empty()) {
+    throw Error(ErrorKind::usage, "format '" + f.name + "' generates its frames and reads no file; remove '" + path +
+                                      "' (or give another --format)");
+  }
   return f.open(path, params);
 }
 

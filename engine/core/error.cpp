@@ -47,6 +47,13 @@ Error& Error::with_frame(std::size_t frame) {
   return *this;
 }
 
+Error& Error::with_source(const std::string& description) {
+  const auto colon = description.find(':');
+  if (colon == std::string::npos) return with_file(description);
+  with_stage(description.substr(0, colon));
+  return with_file(description.substr(colon + 1));
+}
+
 void Error::compose() {
   std::string where;
   if (frame_) where = "frame " + std::to_string(*frame_);
@@ -62,6 +69,10 @@ void Error::compose() {
   if (!stage_.empty()) what_ += stage_ + ": ";
   if (!where.empty()) what_ += where + ": ";
   what_ += message_;
+  // A NUL (from a file name or a header) would end the C string what() is.
+  for (std::size_t at = what_.find('\0'); at != std::string::npos; at = what_.find('\0', at)) {
+    what_.replace(at, 1, "\\0");
+  }
 }
 
 int exit_code_for(ErrorKind kind) {

@@ -40,6 +40,10 @@ class Error : public std::exception {
   Error& with_dataset(std::string dataset);
   Error& with_stage(std::string stage);
   Error& with_frame(std::size_t frame);
+  /// Names a series by its describe() text, "format:where" ("npy:/a.npy",
+  /// "hdf5:ff1.h5:/imageseries/images"): the format as the stage and the
+  /// rest as the file, so that messages read "npy: /a.npy: ...".
+  Error& with_source(const std::string& description);
 
   /// `<stage>: <where>: <message>`, e.g. `npy: frame 3 of a.npy: truncated file`.
   const char* what() const noexcept override { return what_.c_str(); }

@@ -40,12 +40,12 @@ std::string list_text(const std::vector<std::size_t>& indices) {
 FrameListSeries::FrameListSeries(std::shared_ptr<const ImageSeries> source, std::vector<std::size_t> indices)
     : source_(std::move(source)), indices_(std::move(indices)) {
   if (!source_) throw Error(ErrorKind::internal, "frame list over a null series");
-  if (indices_.empty()) throw Error(ErrorKind::usage, "the frame list is empty").with_file(source_->describe());
+  if (indices_.empty()) throw Error(ErrorKind::usage, "the frame list is empty").with_source(source_->describe());
   for (std::size_t i : indices_) {
     if (i >= source_->size()) {
       throw Error(ErrorKind::out_of_range, "frame list: frame " + std::to_string(i) + " is out of range (the series has " +
                                                std::to_string(source_->size()) + " frames)")
-          .with_file(source_->describe());
+          .with_source(source_->describe());
     }
   }
   metadata_ = source_->metadata();

@@ -21,7 +21,7 @@ void check_frame_index(const ImageSeries& series, std::size_t index) {
     throw Error(ErrorKind::out_of_range, "frame index out of range (the series has " +
                                              std::to_string(series.size()) + " frames)")
         .with_frame(index)
-        .with_file(series.describe());
+        .with_source(series.describe());
   }
 }
 
@@ -31,7 +31,7 @@ void check_frame_view(const ImageSeries& series, const FrameView& out, FrameShap
                 "destination frame is " + to_string(out.shape()) + " " +
                     std::string(dtype_name(out.dtype())) + ", expected " + to_string(expected) +
                     " " + std::string(dtype_name(series.dtype())))
-        .with_file(series.describe());
+        .with_source(series.describe());
   }
 }
 

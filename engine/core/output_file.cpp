@@ -50,16 +50,49 @@ void forget_on_fatal_signal(const fs::path& temp) {
 
 namespace {
 
-/// mkstemp/mkdtemp template for a hidden sibling of `destination`, after
-/// checking that the destination's directory exists and clearing it of what
-/// killed runs left there.
-std::vector<char> temp_template_in_place(const fs::path& destination) {
-  fs::path dir = destination.parent_path();
-  if (dir.empty()) dir = ".";
+std::string directory_of(const fs::path& destination) {
+  return destination.parent_path().empty() ? "." : destination.parent_path().string();
+}
+
+enum class Holds { file, directory, either };
+
+/// Checks what an output may replace: its directory must exist, and the path
+/// be absent or what the writer makes. A device or FIFO is refused: renaming
+/// a finished file into place would replace it (as root, -o /dev/null would
+/// destroy /dev/null).
+void check_destination(const fs::path& destination, Holds holds) {
+  const std::string dir = directory_of(destination);
   std::error_code ec;
-  if (!fs::is_directory(dir, ec)) {
-    throw Error(ErrorKind::not_found, "output directory does not exist").with_file(dir.string());
+  const auto dir_status = fs::status(dir, ec);
+  if (!fs::exists(dir_status)) {
+    throw Error(ErrorKind::not_found, "its directory " + dir + " does not exist").with_file(destination.string());
   }
+  if (!fs::is_directory(dir_status)) {
+    throw Error(ErrorKind::usage, dir + " is not a directory").with_file(destination.string());
+  }
+  const auto status = fs::status(destination, ec);
+  if (!fs::exists(status)) return;
+  if (fs::is_directory(status)) {
+    if (holds == Holds::file) throw Error(ErrorKind::usage, "is a directory").with_file(destination.string());
+    return;
+  }
+  if (!fs::is_regular_file(status)) {
+    throw Error(ErrorKind::usage, "is a device, FIFO or socket, not a file: ims puts a finished output in place "
+                                  "by renaming, which would replace it")
+        .with_file(destination.string());
+  }
+  if (holds == Holds::directory) {
+    throw Error(ErrorKind::usage, "is a file; a directory output needs a new or empty directory")
+        .with_file(destination.string());
+  }
+}
+
+/// mkstemp/mkdtemp template for a hidden sibling of `destination`, after
+/// checking the destination and clearing its directory of what killed runs
+/// left there.
+std::vector<char> temp_template_in_place(const fs::path& destination, Holds holds) {
+  check_destination(destination, holds);
+  const fs::path dir = directory_of(destination);
   remove_stale_temp_files(dir);
   const std::string pattern = temp_template(destination);
   std::vector<char> name(pattern.begin(), pattern.end());
@@ -67,18 +100,10 @@ std::vector<char> temp_template_in_place(const fs::path& destination) {
   return name;
 }
 
-std::string directory_of(const fs::path& destination) {
-  return destination.parent_path().empty() ? "." : destination.parent_path().string();
-}
-
 }  // namespace
 
 AtomicOutput::AtomicOutput(fs::path destination) : destination_(std::move(destination)) {
-  std::error_code ec;
-  if (fs::is_directory(destination_, ec)) {
-    throw Error(ErrorKind::usage, "output path is a directory").with_file(destination_.string());
-  }
-  auto name = temp_template_in_place(destination_);
+  auto name = temp_template_in_place(destination_, Holds::file);
   int fd = ::mkstemp(name.data());
   if (fd < 0) {
     throw system_error("cannot create a file in the output directory " + directory_of(destination_), errno)
@@ -141,12 +166,11 @@ void remove_pending_outputs() noexcept {
 
 AtomicDirectory::AtomicDirectory(fs::path destination) : destination_(std::move(destination)) {
   std::error_code ec;
-  if (fs::exists(destination_, ec) &&
-      !(fs::is_directory(destination_, ec) && fs::is_empty(destination_, ec))) {
+  if (fs::is_directory(destination_, ec) && !fs::is_empty(destination_, ec)) {
     throw Error(ErrorKind::usage, "output directory exists and is not empty")
         .with_file(destination_.string());
   }
-  auto name = temp_template_in_place(destination_);
+  auto name = temp_template_in_place(destination_, Holds::directory);
   if (!::mkdtemp(name.data())) {
     throw system_error("cannot create a directory in " + directory_of(destination_), errno)
         .with_file(destination_.string());
@@ -171,13 +195,10 @@ void AtomicDirectory::commit() {
   committed_ = true;
 }
 
-void check_output_writable(const std::string& path) {
-  fs::path destination(path);
-  std::string dir = directory_of(destination);
-  std::error_code ec;
-  if (!fs::is_directory(dir, ec)) {
-    throw Error(ErrorKind::not_found, "output directory does not exist").with_file(dir);
-  }
+void check_output_writable(const std::string& path, bool may_be_directory) {
+  const fs::path destination(path);
+  check_destination(destination, may_be_directory ? Holds::either : Holds::file);
+  const std::string dir = directory_of(destination);
   if (::access(dir.c_str(), W_OK) != 0) {
     throw system_error("cannot write to the output directory " + dir, errno).with_file(path);
   }

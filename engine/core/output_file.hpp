@@ -64,8 +64,10 @@ void remove_on_fatal_signal(const std::filesystem::path& temp);
 void forget_on_fatal_signal(const std::filesystem::path& temp);
 
 /// Checks, before any work, that `path` can be created: its directory exists
-/// and is writable, and it is not a directory. Throws an ims::Error otherwise.
-void check_output_writable(const std::string& path);
+/// and is writable, and it is not a directory (unless `may_be_directory`:
+/// writers of a directory of files), a device, a FIFO or a socket. Throws an
+/// ims::Error naming `path` otherwise.
+void check_output_writable(const std::string& path, bool may_be_directory = false);
 
 /// A file a run reads or writes, with what the user called it, for
 /// messages: "-o", "--report", "the source", "the image of op dark=d.npy".

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -9,6 +10,7 @@
 #include "engine/core/error.hpp"
 #include "engine/core/strings.hpp"
 #include "formats/metadata_json.hpp"
+#include "formats/posix_file.hpp"
 
 namespace fs = std::filesystem;
 
@@ -52,6 +54,7 @@ void parse_dtype_text(const std::string& text, std::optional<DType>& dtype, std:
 }
 
 struct Partial {
+  std::optional<std::size_t> frames;
   std::optional<FrameShape> shape;
   std::optional<DType> dtype;
   std::optional<ByteOrder> order;
@@ -61,6 +64,7 @@ struct Partial {
 
 Partial read_sidecar(const fs::path& sidecar) {
   Partial p;
+  check_not_special(sidecar.string(), "binary");
   std::ifstream in(sidecar);
   if (!in) throw Error(ErrorKind::io, "cannot read sidecar").with_stage("binary").with_file(sidecar.string());
   nlohmann::ordered_json j;  // ordered: metadata keeps its order
@@ -73,11 +77,23 @@ Partial read_sidecar(const fs::path& sidecar) {
   try {
     for (const char* key : {"dims", "shape"}) {
       if (!j.contains(key)) continue;
-      auto dims = j[key].get<std::vector<std::int64_t>>();
+      const auto& value = j[key];
+      const bool integers = value.is_array() && std::all_of(value.begin(), value.end(), [](const auto& d) {
+                              return d.is_number_integer();
+                            });
+      const auto dims = integers ? value.template get<std::vector<std::int64_t>>() : std::vector<std::int64_t>{};
       if (dims.size() != 2 || dims[0] <= 0 || dims[1] <= 0) {
-        throw sidecar_error(sidecar, std::string("'") + key + "' must be [rows, cols] of 2-D frames");
+        throw sidecar_error(sidecar, std::string("'") + key + "' must be [rows, cols] of 2-D frames, two positive " +
+                                         "integers (got " + value.dump() + ")");
       }
       p.shape = FrameShape{static_cast<std::size_t>(dims[0]), static_cast<std::size_t>(dims[1])};
+    }
+    if (j.contains("nframes")) {
+      const auto& n = j["nframes"];
+      if (!n.is_number_integer() || n.get<std::int64_t>() < 0) {
+        throw sidecar_error(sidecar, "'nframes' must be a count of frames (got " + n.dump() + ")");
+      }
+      p.frames = n.get<std::size_t>();
     }
     if (j.contains("dtype")) parse_dtype_text(j["dtype"].get<std::string>(), p.dtype, p.order);
     if (j.contains("byteorder")) p.order = parse_byte_order(j["byteorder"].get<std::string>(), sidecar.string());
@@ -130,7 +146,15 @@ BinaryLayout resolve_layout(const fs::path& path, const Params& options) {
   const bool shape_from_sidecar = !sidecar.empty() && !options.has("shape");
   check_series_bytes(1, p.shape->rows, p.shape->cols, *p.dtype, "binary",
                      shape_from_sidecar ? sidecar.string() : path.string());
-  return {*p.shape, *p.dtype, p.order.value_or(kNativeByteOrder), p.fortran.value_or(false), std::move(p.metadata)};
+  std::error_code ec;
+  const bool own_sidecar = !sidecar.empty() && (fs::is_directory(path, ec) || sidecar.stem() == path.stem());
+  return {*p.shape,
+          *p.dtype,
+          p.order.value_or(kNativeByteOrder),
+          p.fortran.value_or(false),
+          std::move(p.metadata),
+          own_sidecar ? p.frames : std::nullopt,
+          sidecar};
 }
 
 std::string sidecar_json(const BinaryLayout& layout, std::size_t frames) {

@@ -25,6 +25,10 @@ struct BinaryLayout {
   ByteOrder byte_order = kNativeByteOrder;
   bool fortran_order = false;  ///< each frame column-major (Thunder's order='F')
   Metadata metadata;           ///< the sidecar's "metadata"
+  /// The sidecar's "nframes" when the sidecar describes exactly this path
+  /// (DIR/conf.json of a directory, X.json of X.bin): the reader checks it.
+  std::optional<std::size_t> frames;
+  std::filesystem::path sidecar;  ///< empty when there is none
 };
 
 /// Where the sidecar of `path` is: DIR/conf.json for a directory, else X.json

@@ -137,6 +137,13 @@ class BinarySeries final : public ImageSeries {
       files_.push_back({p, frames_, static_cast<std::size_t>(size / frame_bytes())});
       frames_ += files_.back().frames;
     }
+    if (layout_.frames && *layout_.frames != frames_) {
+      throw Error(ErrorKind::format, "the sidecar says " + std::to_string(*layout_.frames) + " frames ('nframes'), " +
+                                         (files_.size() == 1 ? "the file holds " : "the files hold ") +
+                                         std::to_string(frames_))
+          .with_stage("binary")
+          .with_file(layout_.sidecar.string());
+    }
     if (files_.size() == 1) single_ = PosixFile::open_read(files_[0].path, "binary");
   }
 

@@ -38,8 +38,9 @@ class FrameEncoder {
   std::vector<std::byte> scratch_;
 };
 
-void write_text(const fs::path& path, const std::string& text) {
-  auto file = PosixFile::create(path.string(), "binary");
+/// `text` into `path`; errors name `shown_as`, what `path` will become.
+void write_text(const fs::path& path, const std::string& text, const fs::path& shown_as) {
+  auto file = PosixFile::create(path.string(), "binary", shown_as.string());
   file.write_all(text.data(), text.size());
 }
 
@@ -54,16 +55,20 @@ class SingleFileWriter final : public SeriesWriter {
     frames_ = info.frames;
     data_ = std::make_unique<AtomicOutput>(path_);
     sidecar_ = std::make_unique<AtomicOutput>(fs::path(path_).replace_extension(".json"));
-    file_ = PosixFile::create(data_->temp_path().string(), "binary");
+    file_ = PosixFile::create(data_->temp_path().string(), "binary", path_);
   }
   void write(const FrameBatch& batch, PreparedBatch*) override {
     for (std::size_t k = 0; k < batch.size(); ++k) {
-      file_.write_all(encoder_.encode(batch.frames[k], batch.info), batch.info.bytes());
+      try {
+        file_.write_all(encoder_.encode(batch.frames[k], batch.info), batch.info.bytes());
+      } catch (Error& e) {
+        throw e.with_frame(batch.first + k);
+      }
     }
   }
   void commit() override {
     file_.close();
-    write_text(sidecar_->temp_path(), sidecar_json(layout_, frames_));
+    write_text(sidecar_->temp_path(), sidecar_json(layout_, frames_), sidecar_->destination());
     data_->commit();
     sidecar_->commit();
   }
@@ -98,13 +103,18 @@ class DirectoryWriter final : public SeriesWriter {
     for (std::size_t k = 0; k < batch.size(); ++k) {
       char file_name[64];
       std::snprintf(file_name, sizeof file_name, "-%05zu.bin", batch.first + k);
-      auto file = PosixFile::create((dir_->temp_path() / (prefix_ + file_name)).string(), "binary");
-      file.write_all(encoder_.encode(batch.frames[k], batch.info), batch.info.bytes());
+      const std::string name = prefix_ + file_name;
+      try {
+        auto file = PosixFile::create((dir_->temp_path() / name).string(), "binary", (fs::path(path_) / name).string());
+        file.write_all(encoder_.encode(batch.frames[k], batch.info), batch.info.bytes());
+      } catch (Error& e) {
+        throw e.with_frame(batch.first + k);
+      }
     }
   }
   void commit() override {
-    write_text(dir_->temp_path() / "conf.json", sidecar_json(layout_, frames_));
-    write_text(dir_->temp_path() / "SUCCESS", "");
+    write_text(dir_->temp_path() / "conf.json", sidecar_json(layout_, frames_), fs::path(path_) / "conf.json");
+    write_text(dir_->temp_path() / "SUCCESS", "", fs::path(path_) / "SUCCESS");
     dir_->commit();
   }
   std::string describe() const override { return "binary:" + path_ + "/"; }
@@ -124,6 +134,15 @@ class DirectoryWriter final : public SeriesWriter {
 
 std::unique_ptr<SeriesWriter> create_binary_writer(const std::string& path, const Params& options) {
   if (fs::path(path).extension() == ".bin") return std::make_unique<SingleFileWriter>(path, options);
+  // The frames' names inside the output directory: a path would write them
+  // elsewhere, over anything (the source's own frames, say).
+  const std::string prefix = options.get_string("prefix");
+  if (prefix.find('/') != std::string::npos || prefix == "." || prefix == "..") {
+    throw Error(ErrorKind::usage, "option 'prefix' is a file name inside the output directory, not a path (got '" +
+                                      prefix + "')")
+        .with_stage("binary")
+        .with_file(path);
+  }
   return std::make_unique<DirectoryWriter>(path, options);
 }
 

@@ -139,7 +139,7 @@ herr_t on_attribute(hid_t location, const char* name, const H5A_info_t*, void* d
       r->out->set(name, std::move(*value));
     } else {
       Handle type(H5Aget_type(attr.get()));
-      spdlog::warn("hdf5: {}: attribute '{}' ({}) has no metadata type; skipped", r->where, name,
+      spdlog::debug("hdf5: {}: attribute '{}' ({}) has no metadata type; skipped", r->where, name,
                    describe_type(type.get()));
     }
     return 0;

@@ -9,6 +9,12 @@
 namespace ims::h5 {
 
 void init() {
+  // No library shutdown at exit: after a failed close (a full disk), HDF5
+  // 1.10 keeps the file in its tables and its exit handler then crashes
+  // closing it. ims closes what it opens; the OS reclaims the rest. Must
+  // precede every other HDF5 call.
+  static const bool no_exit_handler = [] { return H5dont_atexit() >= 0; }();
+  (void)no_exit_handler;
   // Automatic printing is a per-thread setting in thread-safe builds.
   thread_local bool quiet = [] {
     H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
@@ -43,8 +49,23 @@ std::string take_error_stack() {
   return join(messages, ": ");
 }
 
+/// The operating system's words when HDF5's stack holds a failed system
+/// call ("..., errno = 28, error message = 'No space left on device', ..."):
+/// the stack itself names the temporary file and every byte count.
+std::string system_cause(const std::string& stack) {
+  const std::string marker = "error message = '";
+  const auto at = stack.find(marker);
+  if (at == std::string::npos) return "";
+  const auto end = stack.find('\'', at + marker.size());
+  return end == std::string::npos ? "" : stack.substr(at + marker.size(), end - at - marker.size());
+}
+
 void fail(const std::string& what, ErrorKind kind) {
   std::string reason = take_error_stack();
+  if (std::string cause = system_cause(reason); !cause.empty()) {
+    reason = cause;
+    if (cause == "No space left on device") kind = ErrorKind::resource;
+  }
   throw Error(kind, reason.empty() ? what : what + " (" + reason + ")").with_stage("hdf5");
 }
 

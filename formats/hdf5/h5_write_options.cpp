@@ -10,6 +10,10 @@ WriteOptions WriteOptions::from(const Params& p) {
   WriteOptions o;
   o.group = p.get_string("path");
   o.dataname = p.get_string("dataname");
+  if (o.dataname.empty() || o.dataname.find('/') != std::string::npos) {
+    throw Error(ErrorKind::usage, "option 'dataname' is the dataset's name in the group 'path', without '/' (got '" +
+                                      o.dataname + "')");
+  }
   o.compression = p.get_string("compression") == "blosc" ? Compression::blosc : Compression::gzip;
   o.gzip = static_cast<int>(p.get_int("gzip"));
   if (o.gzip < 0 || o.gzip > 9) {
@@ -24,7 +28,10 @@ WriteOptions WriteOptions::from(const Params& p) {
     throw Error(ErrorKind::usage, "shuffle=bit needs compression=blosc (HDF5's own shuffle is by byte)");
   }
   const std::int64_t rows = p.get_int("chunk_rows");
-  o.chunk_rows = rows > 0 ? static_cast<std::size_t>(rows) : 0;
+  if (rows < 0) {
+    throw Error(ErrorKind::usage, "option 'chunk_rows' must be 0 (a chunk per frame) or more, not " + std::to_string(rows));
+  }
+  o.chunk_rows = static_cast<std::size_t>(rows);
   o.cname = p.get_string("cname");
   codec::blosc_compressor_code(o.cname);  // rejects unknown names
   o.clevel = static_cast<int>(p.get_int("clevel"));

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 
@@ -10,6 +11,7 @@
 #include "formats/hdf5/h5_filters.hpp"
 #include "formats/hdf5/h5_types.hpp"
 #include "formats/hdf5/hdf5.hpp"
+#include "formats/posix_file.hpp"
 
 namespace ims {
 
@@ -98,7 +100,7 @@ class Hdf5Series final : public ImageSeries {
     h5::init();  // reads run on worker threads; each must silence HDF5's printing
     check_frame_index(*this, index);
     if (out.dtype() != pixel_.dtype || out.shape() != region.shape()) {
-      throw Error(ErrorKind::internal, "destination does not match the region").with_file(describe());
+      throw Error(ErrorKind::internal, "destination does not match the region").with_source(describe());
     }
     try {
       const hsize_t frame = slice_.at(index);
@@ -127,6 +129,7 @@ class Hdf5Series final : public ImageSeries {
   void open_file() {
     std::error_code ec;
     if (!std::filesystem::exists(file_, ec)) throw error(ErrorKind::not_found, "no such file");
+    check_not_special(file_, "hdf5");
     if (H5Fis_hdf5(file_.c_str()) <= 0) {
       H5Eclear2(H5E_DEFAULT);
       throw error(ErrorKind::format, "not an HDF5 file (no HDF5 signature)");
@@ -199,9 +202,13 @@ class Hdf5Series final : public ImageSeries {
     check_series_bytes(dataset_frames_, shape_.rows, shape_.cols, pixel_.dtype, "hdf5", file_ + ":" + dataset_path_);
   }
 
-  /// The file, the one holding the dataset when an external link leads
-  /// elsewhere, and the source files of a virtual dataset (as HDF5 finds
-  /// them: beside the file; name patterns with '%' are left out).
+  /// The files reading the dataset opens: the file, the one holding the
+  /// dataset when an external link leads elsewhere, the source files of a
+  /// virtual dataset and the raw files of external storage. A relative name
+  /// stands for each place HDF5 may look for it (its prefix variable, beside
+  /// the file, the working directory), so that no output replaces any of
+  /// them. A virtual dataset's source that is in none of those places is an
+  /// error: HDF5 would read its frames as the fill value, silently.
   std::vector<std::string> files_read() const {
     std::vector<std::string> files{file_};
     Handle holder(H5Iget_file_id(dataset_.get()));
@@ -212,21 +219,69 @@ class Hdf5Series final : public ImageSeries {
       if (name != file_) files.push_back(name);
     }
     Handle dcpl(H5Dget_create_plist(dataset_.get()));
-    std::size_t mappings = 0;
-    if (dcpl && H5Pget_layout(dcpl.get()) == H5D_VIRTUAL && H5Pget_virtual_count(dcpl.get(), &mappings) >= 0) {
-      const std::filesystem::path dir = std::filesystem::path(file_).parent_path();
-      for (std::size_t i = 0; i < mappings; ++i) {
-        const ssize_t n = H5Pget_virtual_filename(dcpl.get(), i, nullptr, 0);
-        if (n <= 0) continue;
-        std::string source(static_cast<std::size_t>(n), '\0');
-        H5Pget_virtual_filename(dcpl.get(), i, source.data(), source.size() + 1);
-        if (source == "." || source.find('%') != std::string::npos) continue;
-        const std::filesystem::path p(source);
-        files.push_back(p.is_absolute() ? source : (dir / p).string());
+    if (!dcpl) return files;
+    for (const auto& source : virtual_sources(dcpl.get())) {
+      const auto places = places_of(source, "HDF5_VDS_PREFIX");
+      std::error_code ec;
+      if (std::none_of(places.begin(), places.end(), [&](const auto& p) { return std::filesystem::exists(p, ec); })) {
+        throw error(ErrorKind::not_found, "virtual dataset source " + source + " does not exist (HDF5 would read " +
+                                              "its frames as the fill value)")
+            .with_dataset(dataset_path_);
       }
+      files.insert(files.end(), places.begin(), places.end());
+    }
+    for (const auto& raw : external_files(dcpl.get())) {
+      const auto places = places_of(raw, "HDF5_EXTFILE_PREFIX");
+      files.insert(files.end(), places.begin(), places.end());
     }
     H5Eclear2(H5E_DEFAULT);
     return files;
+  }
+
+  /// The source file names of a virtual dataset's mappings; "." (this file)
+  /// and printf-style patterns left out.
+  static std::vector<std::string> virtual_sources(hid_t dcpl) {
+    std::vector<std::string> sources;
+    std::size_t mappings = 0;
+    if (H5Pget_layout(dcpl) != H5D_VIRTUAL || H5Pget_virtual_count(dcpl, &mappings) < 0) return sources;
+    for (std::size_t i = 0; i < mappings; ++i) {
+      const ssize_t n = H5Pget_virtual_filename(dcpl, i, nullptr, 0);
+      if (n <= 0) continue;
+      std::string source(static_cast<std::size_t>(n), '\0');
+      H5Pget_virtual_filename(dcpl, i, source.data(), source.size() + 1);
+      if (source != "." && source.find('%') == std::string::npos) sources.push_back(source);
+    }
+    return sources;
+  }
+
+  /// The raw files of a dataset in external storage (H5Pset_external).
+  static std::vector<std::string> external_files(hid_t dcpl) {
+    std::vector<std::string> names;
+    const int count = H5Pget_external_count(dcpl);
+    for (int i = 0; i < count; ++i) {
+      char name[4096] = "";
+      off_t offset = 0;
+      hsize_t size = 0;
+      if (H5Pget_external(dcpl, static_cast<unsigned>(i), sizeof name, name, &offset, &size) >= 0 && name[0]) {
+        names.emplace_back(name);
+      }
+    }
+    return names;
+  }
+
+  /// Where HDF5 may find `name`: itself when absolute; else under the prefix
+  /// in the environment variable `prefix_variable`, beside the file, and in
+  /// the working directory.
+  std::vector<std::string> places_of(const std::string& name, const char* prefix_variable) const {
+    const std::filesystem::path p(name);
+    if (p.is_absolute()) return {name};
+    std::vector<std::string> places;
+    if (const char* prefix = std::getenv(prefix_variable); prefix && *prefix) {
+      places.push_back((std::filesystem::path(prefix) / p).string());
+    }
+    places.push_back((std::filesystem::path(file_).parent_path() / p).string());
+    places.push_back(name);
+    return places;
   }
 
   /// Chunks holding several frames are decoded whole by the library: with

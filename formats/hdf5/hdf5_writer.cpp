@@ -63,8 +63,12 @@ class Hdf5Writer final : public SeriesWriter {
     for (std::size_t j = 0; j < chunks->bytes.size(); ++j) {
       hsize_t offset[3] = {batch.first + j / bands, (j % bands) * chunk_rows_, 0};
       const auto& bytes = chunks->bytes[j];
-      h5::check_status(H5Dwrite_chunk(dataset_.get(), H5P_DEFAULT, 0, offset, bytes.size(), bytes.data()),
-                       "cannot write frame " + std::to_string(offset[0]), ErrorKind::io);
+      try {
+        h5::check_status(H5Dwrite_chunk(dataset_.get(), H5P_DEFAULT, 0, offset, bytes.size(), bytes.data()),
+                         "cannot write", ErrorKind::io);
+      } catch (Error& e) {
+        throw e.with_frame(offset[0]);
+      }
     }
   }
 
@@ -118,8 +122,10 @@ std::unique_ptr<SeriesWriter> create_hdf5_writer(const std::string& path, const 
   return std::make_unique<Hdf5Writer>(path, options);
 }
 
-void write_hdf5_images(const std::string& path, const std::vector<NamedImage>& images, const Metadata& attributes,
-                       const Params& params) {
+namespace {
+
+void write_images_to(const std::string& path, const std::vector<NamedImage>& images, const Metadata& attributes,
+                     const Params& params) {
   h5::WriteOptions options = h5::WriteOptions::from(params);
   AtomicOutput output(path);
   {
@@ -141,6 +147,17 @@ void write_hdf5_images(const std::string& path, const std::vector<NamedImage>& i
     h5::check_status(H5Fflush(file.get(), H5F_SCOPE_GLOBAL), "cannot flush the file", ErrorKind::io);
   }
   output.commit();
+}
+
+}  // namespace
+
+void write_hdf5_images(const std::string& path, const std::vector<NamedImage>& images, const Metadata& attributes,
+                       const Params& params) {
+  try {
+    write_images_to(path, images, attributes, params);
+  } catch (Error& e) {
+    throw e.with_file(path);  // not the temporary file HDF5 wrote
+  }
 }
 
 }  // namespace ims

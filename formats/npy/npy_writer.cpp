@@ -21,7 +21,7 @@ class NpyWriter final : public SeriesWriter {
       spdlog::warn("npy: {} has no place for metadata; not written: {}", path_, join(info.metadata.keys(), ", "));
     }
     output_ = std::make_unique<AtomicOutput>(path_);
-    file_ = PosixFile::create(output_->temp_path().string(), "npy");
+    file_ = PosixFile::create(output_->temp_path().string(), "npy", path_);
     std::string header = make_npy_header(info.frame.dtype, {info.frames, info.frame.shape.rows,
                                                             info.frame.shape.cols});
     file_.write_all(header.data(), header.size());
@@ -29,7 +29,13 @@ class NpyWriter final : public SeriesWriter {
   }
 
   void write(const FrameBatch& batch, PreparedBatch*) override {
-    for (std::size_t k = 0; k < batch.size(); ++k) file_.write_all(batch.frames[k], batch.info.bytes());
+    for (std::size_t k = 0; k < batch.size(); ++k) {
+      try {
+        file_.write_all(batch.frames[k], batch.info.bytes());
+      } catch (Error& e) {
+        throw e.with_frame(batch.first + k);
+      }
+    }
     written_ += batch.size();
   }
 

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "engine/core/error.hpp"
+#include "formats/posix_file.hpp"
 
 namespace ims {
 
@@ -34,6 +35,7 @@ std::string hex(std::uint32_t value) {
 }
 
 std::unique_ptr<zip_t, ZipCloser> open_archive(const std::string& file) {
+  check_not_special(file, "npz");
   int code = 0;
   std::unique_ptr<zip_t, ZipCloser> zip(zip_open(file.c_str(), ZIP_RDONLY, &code));
   if (!zip) {

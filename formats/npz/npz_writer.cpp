@@ -84,7 +84,7 @@ void write_archive(const std::string& path, const std::vector<NamedImage>& image
 void write_npz(const std::string& path, const std::vector<NamedImage>& images, const Metadata&,
                const Params& params) {
   AtomicOutput output(path);
-  PosixFile file = PosixFile::create(output.temp_path().string(), "npz");
+  PosixFile file = PosixFile::create(output.temp_path().string(), "npz", path);
   write_archive(path, images, params.get_bool("compress"), file);
   file.close();
   output.commit();

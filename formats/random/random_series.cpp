@@ -164,7 +164,9 @@ RandomSpec spec_from(const Params& p) {
   if (!(s.background >= 0 && s.background <= 1e6)) {
     throw Error(ErrorKind::usage, "random: option 'background' must be between 0 and 1e6");
   }
-  s.spots = static_cast<std::size_t>(std::max<std::int64_t>(0, p.get_int("spots")));
+  const std::int64_t spots = p.get_int("spots");
+  if (spots < 0 || spots > 100000) throw Error(ErrorKind::usage, "random: option 'spots' must be from 0 to 100000");
+  s.spots = static_cast<std::size_t>(spots);
   s.spot_sigma = p.get_double("spot_sigma");
   if (!(s.spot_sigma > 0 && s.spot_sigma <= 1000)) {
     throw Error(ErrorKind::usage, "random: option 'spot_sigma' must be in (0, 1000]");

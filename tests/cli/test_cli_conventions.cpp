@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <tuple>
 #include <fstream>
 
 #include "support/cli.hpp"
@@ -92,6 +93,40 @@ TEST(CliConventions, ConfigsAreReadStrictly) {
   const auto two = write("two.yaml", head + "output: {path: a.npz}\n---\nsource: {path: x.npy}\n");
   expect_usage_error({"run", two}, "holds 2 YAML documents");
   expect_usage_error({"run", dir.string()}, dir.string() + ": is a directory");
+  const auto out = "output: {path: " + (dir / "a.npz").string() + "}\n";
+  const auto empty_list = write("empty-list.yaml", "source: {path: " + src.string() + ", frame_list: ''}\nstats: [max]\n" + out);
+  expect_usage_error({"run", empty_list}, "source.frame_list: " + empty_list + ": is empty");
+  const auto empty_frames = write("empty-frames.yaml", "source: {path: " + src.string() + ", frames: ''}\nstats: [max]\n" + out);
+  expect_usage_error({"run", empty_frames}, "source.frames: " + empty_frames + ": is empty");
+  const auto empty_stat = write("empty-stat.yaml", "source: {path: " + src.string() + "}\nstats: 'max,,mean'\n" + out);
+  expect_usage_error({"run", empty_stat}, "stats: " + empty_stat + ": has an empty item");
+  for (const auto& [name, text, says] : std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"threads.yaml", head + out + "threads: 0\n", "threads: "},
+           {"both.yaml", "source: {path: " + src.string() + ", paths: [" + src.string() + "]}\nstats: [max]\n" + out,
+            "source: "},
+           {"frames.yaml", "source: {path: " + src.string() + ", frames: '0:2', frame_list: [1]}\nstats: [max]\n" + out,
+            "source: "},
+           {"paths.yaml", "source: {paths: []}\nstats: [max]\n" + out, "source.paths: "}}) {
+    const auto config = write(name, text);
+    expect_usage_error({"run", config}, says + config + ": ");
+  }
+  // Aliases that expand to billions of values are refused, not walked.
+  std::string laughs = "a: &a [x, x, x, x, x, x, x, x, x]\n";
+  for (char c = 'b', previous = 'a'; c <= 'i'; previous = c++) {
+    laughs += std::string(1, c) + ": &" + c + " [";
+    for (int i = 0; i < 9; ++i) laughs += std::string(i ? ", *" : "*") + previous;
+    laughs += "]\n";
+  }
+  expect_usage_error({"run", write("laughs.yaml", laughs + head + out)}, "values once its aliases are expanded");
+  // --set below a value that is not a mapping: a usage error, not an internal one.
+  const auto good = write("good.yaml", head + out);
+  expect_usage_error({"run", good, "--set", "source.path.x=1"}, "--set 'source.path.x=1': ");
+  expect_usage_error({"run", good, "--set", "stats[0].x=1"}, "--set 'stats[0].x=1': ");
+  expect_usage_error({"stats", src.string(), "--stat", "max", "-o", (dir / "a.npz").string(), "-n",
+                      "99999999999999999999999"},
+                     "is too large a count");
+  const auto negative = write("negative.yaml", head + out + "nframes: -5\n");
+  expect_usage_error({"run", negative}, "nframes: " + negative + ": expected a non-negative integer, got '-5'");
   auto missing = run_ims({"run", (dir / "nofile.yaml").string()});
   expect_error(missing, 1, "cannot read the config (No such file or directory)");
   EXPECT_FALSE(fs::exists(dir / "a.npz"));

@@ -4,7 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <fstream>
 
 #include "support/cli.hpp"
 #include "support/npy_make.hpp"
@@ -81,6 +84,71 @@ TEST(HostileInputs, AnOpImageErrorNamesTheOpAndTheImage) {
   r = run_ims({"stats", src.string(), "--op", "scale=" + h5 + ":/nope", "--stat", "max", "-o", out});
   expect_error(r, 1, "ops[0].scale: image " + h5 + ":/nope: no dataset /nope; the file holds /max");
   EXPECT_FALSE(fs::exists(out));
+}
+
+TEST(HostileInputs, AFifoIsRefusedWhereverAFileIsRead) {
+  auto src = sample("hostile-fifo");
+  const auto dir = src.parent_path();
+  const auto fifo = dir / "pipe.npy";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  const std::string f = fifo.string(), out = (dir / "o.npz").string();
+  for (const auto& [a, says] : std::vector<std::pair<std::vector<std::string>, std::string>>{
+           {{"info", f, "--format", "npy"}, "npy: " + f + ": is a FIFO, device or socket, not a file"},
+           {{"info", f, "--format", "hdf5"}, "hdf5: " + f + ": is a FIFO"},
+           {{"info", f, "--format", "binary", "--opt", "shape=4x4", "--opt", "dtype=uint8"}, "binary: " + f + ": is a FIFO"},
+           {{"stats", src.string(), "--op", "dark=" + f, "--stat", "max", "-o", out}, "ops[0].dark: image " + f + ": is a FIFO"},
+           {{"run", f}, f + ": is a FIFO"}}) {
+    auto r = run_ims(a);  // would wait forever for a writer if ims opened it
+    expect_error(r, 2, says);
+    expect_one_line(r);
+  }
+  EXPECT_FALSE(fs::exists(out));
+}
+
+TEST(HostileInputs, OptionsAndSidecarsThatDoNotAddUpAreRefused) {
+  auto src = sample("hostile-options");
+  const auto dir = src.parent_path();
+  const std::string out = (dir / "o.npz").string();
+  // A generated series reads no file; a source given with it was ignored.
+  expect_error(run_ims({"stats", src.string(), "--format", "random", "--stat", "max", "-o", out}), 2,
+               "format 'random' generates its frames and reads no file; remove '" + src.string() + "'");
+  expect_error(run_ims({"info", "--format", "random", "--opt", "spots=-1"}), 2, "option 'spots' must be from 0 to 100000");
+  expect_error(run_ims({"info", "--format", "random", "--opt", "spots=99999999999"}), 2, "must be from 0 to 100000");
+  // frames= chooses the frames of a statistic; on an image file it meant nothing.
+  const auto dark = (dir / "d.npy").string();
+  ASSERT_EQ(run_ims({"convert", src.string(), "--frames", "0:1", "-o", dark, "-q"}).exit_code, 0);
+  expect_error(run_ims({"stats", src.string(), "--op", "dark=" + dark + ";frames=0:2", "--stat", "max", "-o", out}),
+               2, "ops[0].dark: frames= picks the frames a statistic is computed over");
+  expect_error(run_ims({"convert", src.string(), "-o", (dir / "o.h5").string(), "--out-opt", "chunk_rows=-1"}), 2,
+               "option 'chunk_rows' must be 0 (a chunk per frame) or more");
+  expect_error(run_ims({"convert", src.string(), "-o", (dir / "o.h5").string(), "--out-opt", "dataname=a/b"}), 2,
+               "option 'dataname' is the dataset's name in the group 'path', without '/'");
+  // Binary sidecars: whole dims, and a frame count that matches the file.
+  const auto bin = dir / "run.bin";
+  std::ofstream(bin, std::ios::binary) << std::string(5 * 6 * 7 * 2, '\0');
+  for (const auto& [sidecar, says] : std::vector<std::pair<std::string, std::string>>{
+           {R"({"dims": [6.5, 7], "dtype": "uint16"})", "'dims' must be [rows, cols] of 2-D frames, two positive integers"},
+           {R"({"dims": [6, 7], "dtype": "uint16", "nframes": 7})", "the sidecar says 7 frames ('nframes'), the file holds 5"},
+           {R"({"dims": [6, 7], "dtype": "uint16", "nframes": -1})", "'nframes' must be a count of frames (got -1)"}}) {
+    std::ofstream(dir / "run.json") << sidecar;
+    expect_error(run_ims({"info", bin.string()}), 1, "binary: " + (dir / "run.json").string() + ": ");
+    expect_error(run_ims({"info", bin.string()}), 1, says);
+  }
+  std::ofstream(dir / "run.json") << R"({"dims": [6, 7], "dtype": "uint16", "nframes": 5})";
+  EXPECT_EQ(run_ims({"info", bin.string()}).exit_code, 0);
+  EXPECT_FALSE(fs::exists(out));
+}
+
+TEST(HostileInputs, MessagesNameTheFormatAndFileTheSameWay) {
+  auto dir = test::scratch_dir("hostile-prefix");
+  const auto empty = (dir / "empty.npy").string();
+  test::write_raw_npy(empty, "{'descr': '<u2', 'fortran_order': False, 'shape': (0, 6, 7), }");
+  expect_error(run_ims({"stats", empty, "--stat", "max", "-o", (dir / "o.npz").string()}), 1,
+               "ims: error: npy: " + empty + ": the series has no frames");
+  // A NUL in a header does not cut the message short.
+  const auto nul = (dir / "nul.npy").string();
+  test::write_raw_npy(nul, std::string("{'descr': '<u2\0', 'fortran_order': False, 'shape': (1, 2, 2), }", 63));
+  expect_error(run_ims({"info", nul}), 1, "unsupported dtype '<u2\\0' (ims reads");
 }
 
 }  // namespace

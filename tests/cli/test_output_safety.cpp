@@ -4,6 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <cstdlib>
 #include <fstream>
 #include <iterator>
 #include <map>
@@ -21,6 +25,7 @@ using test::run_ims;
 using test::sample;
 
 std::string bytes_of(const fs::path& p) {
+  if (!fs::is_regular_file(p)) return "(not a file)";  // reading a FIFO would wait for a writer
   std::ifstream in(p, std::ios::binary);
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
@@ -182,6 +187,90 @@ TEST(OutputSafety, ASpillFileOfAKilledRunIsRemovedByTheNextSpill) {
   ASSERT_EQ(next.exit_code, 0) << next.err;
   EXPECT_NE(next.err.find("removed " + scratch.string()), std::string::npos) << next.err;
   EXPECT_TRUE(fs::is_empty(scratch)) << testing::PrintToString(names_in(scratch));
+}
+
+TEST(OutputSafety, AFifoOrDeviceIsNeverReplacedByAnOutput) {
+  const Inputs in = make_inputs("safety-fifo");
+  const auto fifo = in.at("p.npy");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  const std::string src = in.at("src.npy").string();
+  expect_refused(in, {"convert", src, "-o", fifo.string()}, "is a device, FIFO or socket, not a file");
+  expect_refused(in, {"stats", src, "--stat", "max", "-o", in.at("o.npz").string(), "--report", fifo.string()},
+                 "is a device, FIFO or socket");
+  EXPECT_TRUE(fs::is_fifo(fifo)) << "still a FIFO";
+  // The same for /dev/null where the test may look at it without harm.
+  auto r = run_ims({"stats", src, "--stat", "max", "-o", "/dev/null", "--to", "npz"});
+  expect_error(r, 2, "/dev/null: is a device, FIFO or socket, not a file");
+  EXPECT_TRUE(fs::is_character_file("/dev/null"));
+}
+
+TEST(OutputSafety, ABinaryPrefixCannotWriteOutsideItsDirectory) {
+  const Inputs in = make_inputs("safety-prefix");
+  ASSERT_EQ(run_ims({"convert", in.at("src.npy").string(), "-o", in.at("frames").string(), "--to", "binary", "-q"})
+                .exit_code,
+            0);
+  const std::string frames = in.at("frames").string();
+  for (const std::string prefix : {"../frames/image", "../escaped", "sub/x", "/tmp/x", ".."}) {
+    expect_refused(in, {"convert", frames, "--op", "flip=v", "-o", in.at("out").string(), "--to", "binary",
+                        "--out-opt", "prefix=" + prefix},
+                   "option 'prefix' is a file name inside the output directory");
+  }
+}
+
+TEST(OutputSafety, AReportThatCannotBeWrittenFailsBeforeTheRun) {
+  const Inputs in = make_inputs("safety-report-dir");
+  fs::create_directory(in.at("rep"));
+  std::ofstream(in.at("notadir")) << "x";
+  const std::string src = in.at("src.npy").string(), out = in.at("out.npz").string();
+  expect_refused(in, {"stats", src, "--stat", "max", "-o", out, "--report", in.at("rep").string()}, "is a directory");
+  expect_refused(in, {"stats", src, "--stat", "max", "-o", out, "--report", in.at("notadir").string() + "/r.json"},
+                 "notadir is not a directory");
+  expect_refused(in, {"stats", src, "--stat", "median", "--method", "spill", "--scratch", in.at("notadir").string(),
+                      "-o", out},
+                 "notadir is not a directory");
+  EXPECT_FALSE(fs::exists(out));
+}
+
+TEST(OutputSafety, SighupStopsCleanlyLikeCtrlC) {
+  auto dir = test::scratch_dir("safety-sighup");
+  auto r = run_ims({"convert", "--format", "random", "--opt", "mode=detector", "--opt", "frames=1000", "--opt",
+                    "rows=2048", "--opt", "cols=2048", "--opt", "dtype=uint32", "-o", (dir / "big.npy").string(), "-q"},
+                   300, SIGHUP);
+  EXPECT_EQ(r.exit_code, 130) << r.err;
+  EXPECT_TRUE(fs::is_empty(dir)) << testing::PrintToString(names_in(dir));
+}
+
+/// Runs ims with a file size limit of `kib` KiB (ulimit -f): writes past it
+/// fail (EFBIG) as on a full disk.
+test::CommandResult run_ims_with_file_limit(const std::vector<std::string>& a, int kib, const fs::path& dir) {
+  std::string line = "ulimit -f " + std::to_string(kib) + "; exec " + test::ims_binary().string();
+  for (const auto& arg : a) line += " '" + arg + "'";
+  line += " 2>" + (dir / "stderr.txt").string();
+  test::CommandResult r;
+  const int status = std::system(("sh -c \"" + line + "\"").c_str());
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  std::ifstream err(dir / "stderr.txt");
+  r.err.assign(std::istreambuf_iterator<char>(err), {});
+  fs::remove(dir / "stderr.txt");
+  return r;
+}
+
+TEST(OutputSafety, AWriteThatFailsMidwayNamesTheOutputNotItsTemporary) {
+  auto dir = test::scratch_dir("safety-full");
+  const std::vector<std::string> series = {"--format", "random", "--opt", "frames=10", "--opt", "rows=128", "--opt",
+                                           "cols=128", "-q"};
+  for (const auto& [out, says] : std::vector<std::pair<std::string, std::string>>{
+           {"s.h5", "hdf5: " + (dir / "s.h5").string() + ": cannot flush the file (File too large)"},
+           {"f.npy", "npy: frame 0 of " + (dir / "f.npy").string() + ": write failed (File too large)"},
+           {"b.bin", "binary: frame 0 of " + (dir / "b.bin").string() + ": write failed (File too large)"}}) {
+    auto a = args({{out == "s.h5" ? "stats" : "convert"}, series, {"-o", (dir / out).string()}});
+    if (out == "s.h5") a.insert(a.begin() + 1, {"--stat", "max,min,mean,std"});
+    auto r = run_ims_with_file_limit(a, 4, dir);
+    EXPECT_EQ(r.exit_code, 1) << out << ": " << r.err;  // not a crash at exit (HDF5 after a failed close)
+    EXPECT_NE(r.err.find(says), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find(".ims-tmp-"), std::string::npos) << "names the output: " << r.err;
+    EXPECT_TRUE(fs::is_empty(dir)) << testing::PrintToString(names_in(dir));
+  }
 }
 
 }  // namespace

@@ -479,6 +479,50 @@ class ErrorTest(ImsTestCase):
                 self.assertIn(path.name, line)
                 self.assertIn("compressed with filter 32000 (lzf), which neither ims nor an HDF5 plugin decodes", line)
 
+    def test_files_behind_a_dataset_are_inputs_and_must_exist(self):
+        """Raw files of external storage and sources of a virtual dataset are read too: no
+        output may replace them (exit 2, unchanged), and a missing virtual source is an error,
+        where HDF5 would silently give its frames the fill value."""
+        a = sample("uint16", 18)
+        raw = self.path(".bin")
+        a.tofile(raw)
+        ext = self.path(".h5")
+        with h5py.File(ext, "w") as f:
+            f.create_dataset("imageseries/images", shape=a.shape, dtype=a.dtype, external=[(raw.name, 0, a.nbytes)])
+        before = raw.read_bytes()
+        cwd = os.getcwd()
+        os.chdir(self.tmp)  # HDF5 finds external raw files from the working directory
+        try:
+            self.assert_stats(self.stats_npz(ext, "path=imageseries"), a)
+            self.assert_fails(2, "stats", ext, "--opt", "path=imageseries", "--stat", "max", "-o", raw, "--to", "npz")
+            self.assert_fails(2, "convert", ext, "--opt", "path=imageseries", "--op", "flip=h", "-o", raw)
+        finally:
+            os.chdir(cwd)
+        self.assertEqual(raw.read_bytes(), before, "the raw data changed")
+        source = write_h5(self.path(".h5"), a, dataset="data")
+        master = self.path(".h5")
+        with h5py.File(master, "w") as f:
+            layout = h5py.VirtualLayout(shape=a.shape, dtype=a.dtype)
+            layout[:] = h5py.VirtualSource(source.name, "data", shape=a.shape)
+            f.create_virtual_dataset("all", layout, fillvalue=7)
+        self.assert_fails(2, "convert", master, "--opt", "dataset=/all", "-o", source)
+        source.unlink()
+        line = self.assert_fails(1, "stats", master, "--opt", "dataset=/all", "--stat", "max", "-o", self.path(".npz"))
+        self.assertIn(f"virtual dataset source {source.name} does not exist", line)
+
+    def test_attributes_ims_cannot_read_are_skipped_quietly(self):
+        """Compound and reference attributes have no metadata type: skipped, said only with -v."""
+        a = sample("uint16", 19)
+        path = write_h5(self.path(".h5"), a)
+        with h5py.File(path, "a") as f:
+            f["imageseries"].attrs["pair"] = np.array((1, 2.5), dtype=[("a", "i4"), ("b", "f8")])
+            f["imageseries"].attrs["ref"] = f["imageseries/images"].ref
+        proc = run_ims("info", path, "--opt", "path=imageseries")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(proc.stderr, "")
+        verbose = run_ims("info", path, "--opt", "path=imageseries", "-v")
+        self.assertIn("attribute 'pair'", verbose.stderr)
+
     def test_output_equal_to_input(self):
         a = sample("uint16", 14)
         path = write_h5(self.path(".h5"), a, chunks=(1, ROWS, COLS), compression="gzip")
