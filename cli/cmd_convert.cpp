@@ -24,7 +24,7 @@ void add_writing_command(CLI::App& app, const std::string& name, const std::stri
     RunConfig job;
     o->source.fill(job);
     job.nframes = o->nframes;
-    job.write = {o->output.path, o->output.format, o->output.options, "-o"};
+    job.write = {o->output.path, o->output.format, o->output.options};
     execute(job, o->common);
   });
 }

@@ -45,7 +45,7 @@ void add_stats_command(CLI::App& app) {
     RunConfig job = o->job;
     o->source.fill(job);
     job.stats = split_stat_list(o->stats);
-    job.output = {o->output.path, o->output.format, o->output.options, "-o"};
+    job.output = {o->output.path, o->output.format, o->output.options};
     execute(job, o->common);
   });
 }

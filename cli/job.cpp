@@ -70,18 +70,14 @@ Metadata result_attributes(const RunConfig& job, const RunReport& report, const 
   return attrs;
 }
 
-std::string role_of(const FileSpec& spec, const char* yaml_key) {
-  return spec.role.empty() ? std::string(yaml_key) : spec.role;
-}
-
 /// What the job writes: the statistics, the processed series (its writer's
 /// files when made, else the path given) and the report.
 std::vector<NamedFile> job_outputs(const RunConfig& job, const CommonOptions& common, const SeriesWriter* writer) {
-  std::vector<NamedFile> outputs{{job.output.path, role_of(job.output, "output.path")}};
+  std::vector<NamedFile> outputs{{job.output.path, given_as(job, "output.path", "-o")}};
   if (writer) {
-    for (auto& file : writer->destinations()) outputs.push_back({std::move(file), role_of(job.write, "write.path")});
+    for (auto& file : writer->destinations()) outputs.push_back({std::move(file), given_as(job, "write.path", "-o")});
   } else {
-    outputs.push_back({job.write.path, role_of(job.write, "write.path")});
+    outputs.push_back({job.write.path, given_as(job, "write.path", "-o")});
   }
   outputs.push_back({common.report, "--report"});
   return outputs;

@@ -29,7 +29,6 @@ struct FileSpec {
   std::string path;
   std::string format;
   std::vector<std::string> options;  ///< KEY=VALUE
-  std::string role;                  ///< how the user gave it, for messages: "-o", "output.path"
 };
 
 struct RunConfig {
