@@ -15,9 +15,10 @@ void add_run_command(CLI::App& app) {
   };
   auto o = std::make_shared<Options>();
   cmd->add_option("CONFIG", o->config, "the pipeline, a YAML file")->required()->check(non_empty());
-  one_value_per_use(cmd->add_option("--set", o->sets,
-                  "override a value of the config by its YAML path (repeatable): source.path=run8.h5, "
-                  "ops[1].flip=h, memory=1G, 'stats=[max, mean]'"))
+  one_value_per_use(
+      cmd->add_option("--set", o->sets,
+                      "override a value of the config by its YAML path (repeatable): source.path=run8.h5, "
+                      "ops[1].flip=h, memory=1G, 'stats=[max, mean]'"))
       ->type_name("KEY=VALUE");
   o->common.add_to(*cmd);
   cmd->callback([o] {

@@ -3,9 +3,9 @@
 #include <chrono>
 #include <set>
 
+#include "engine/budget.hpp"
 #include "engine/core/error.hpp"
 #include "engine/core/output_file.hpp"
-#include "engine/budget.hpp"
 #include "engine/core/strings.hpp"
 #include "engine/quantile_plan.hpp"
 #include "engine/run.hpp"
@@ -40,7 +40,8 @@ auto checking(const RunConfig& job, const std::string& where, F&& f) {
 
 std::vector<std::shared_ptr<const Reducer>> make_reducers(const RunConfig& job, FrameInfo input) {
   std::optional<DType> dtype;
-  if (!job.dtype.empty()) dtype = checking(job, given_as(job, "dtype", "--dtype"), [&] { return parse_dtype(job.dtype); });
+  if (!job.dtype.empty())
+    dtype = checking(job, given_as(job, "dtype", "--dtype"), [&] { return parse_dtype(job.dtype); });
   std::vector<std::shared_ptr<const Reducer>> reducers;
   std::set<std::string> seen;
   for (std::size_t i = 0; i < job.stats.size(); ++i) {
@@ -149,8 +150,8 @@ void execute(const RunConfig& job, const CommonOptions& common) {
   if (!job.output.path.empty()) {
     checking(job, given_as(job, "output", "-o"), [&] {
       stats_format = &resolve_format(job.output.path, job.output.format, Access::write_images);
-      stats_params = Params::parse(stats_format->write_params, job.output.options,
-                                   "output format '" + stats_format->name + "'");
+      stats_params =
+          Params::parse(stats_format->write_params, job.output.options, "output format '" + stats_format->name + "'");
       check_output_writable(job.output.path);
     });
   }
@@ -182,8 +183,7 @@ void execute(const RunConfig& job, const CommonOptions& common) {
   // Every file the run reads is known now (sidecars, op images, linked files).
   std::vector<NamedFile> inputs = named_inputs(job);
   for (auto& in : series_inputs(*pipeline.source)) inputs.push_back(std::move(in));
-  check_outputs_apart(job_outputs(job, common, pipeline.writers.empty() ? nullptr : pipeline.writers[0].get()),
-                      inputs);
+  check_outputs_apart(job_outputs(job, common, pipeline.writers.empty() ? nullptr : pipeline.writers[0].get()), inputs);
   prepare_series(*pipeline.source);  // all validated: load darks, masks, computed images
   RunResult result = run(pipeline, options);
   if (stats_format) write_statistics(job, pipeline, result, stats_params, *stats_format);

@@ -89,8 +89,9 @@ void SourceOptions::add_to(CLI::App& command) {
   command.add_option("--frames", frames, "use these frames of the source, a python slice (0:100, ::2, -50:)")
       ->type_name("SLICE")
       ->check(non_empty());
-  command.add_option("--frame-list", frame_list,
-                     "use these frames of the source, in this order (repeats allowed), e.g. 36,0,5")
+  command
+      .add_option("--frame-list", frame_list,
+                  "use these frames of the source, in this order (repeats allowed), e.g. 36,0,5")
       ->type_name("I,J,...")
       ->check(non_empty());
   one_value_per_use(command.add_option("--op", ops,

@@ -191,7 +191,8 @@ class Reader {
   void source(const YAML::Node& node, RunConfig& c) const {
     keys(node, "source", {"path", "paths", "format", "options", "frames", "frame_list"});
     if (node["path"] && node["paths"]) throw config_error(file_, "source", "give path or paths, not both");
-    if (node["frames"] && node["frame_list"]) throw config_error(file_, "source", "give frames or frame_list, not both");
+    if (node["frames"] && node["frame_list"])
+      throw config_error(file_, "source", "give frames or frame_list, not both");
     if (node["path"]) c.paths.push_back(value(node["path"], "source.path"));
     if (node["paths"]) {
       c.paths = list(node["paths"], "source.paths");
@@ -309,8 +310,8 @@ YAML::Node load_document(const std::string& file) {
         .with_file(file);
   }
   if (documents.size() > 1) {
-    throw Error(ErrorKind::usage, "holds " + std::to_string(documents.size()) +
-                                      " YAML documents (separated by '---'); a config is one")
+    throw Error(ErrorKind::usage,
+                "holds " + std::to_string(documents.size()) + " YAML documents (separated by '---'); a config is one")
         .with_file(file);
   }
   if (documents.empty() || documents.front().IsNull()) return YAML::Node(YAML::NodeType::Map);
@@ -326,8 +327,9 @@ constexpr std::size_t kMaxConfigValues = 100000;
 /// counts the values visited, aliases expanded.
 void check_unique_keys(const YAML::Node& node, const std::string& where, const std::string& file, std::size_t& budget) {
   if (budget-- == 0) {
-    throw config_error(file, "", "holds more than " + std::to_string(kMaxConfigValues) +
-                                     " values once its aliases are expanded; a config is a few dozen");
+    throw config_error(file, "",
+                       "holds more than " + std::to_string(kMaxConfigValues) +
+                           " values once its aliases are expanded; a config is a few dozen");
   }
   if (node.IsSequence()) {
     for (std::size_t i = 0; i < node.size(); ++i) {
@@ -338,7 +340,8 @@ void check_unique_keys(const YAML::Node& node, const std::string& where, const s
     for (const auto& kv : node) {
       const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : YAML::Dump(kv.first);
       if (!seen.insert(key).second) {
-        throw config_error(file, join_path(where, key), "is given twice; keep one (YAML would silently drop the other)");
+        throw config_error(file, join_path(where, key),
+                           "is given twice; keep one (YAML would silently drop the other)");
       }
       check_unique_keys(kv.second, join_path(where, key), file, budget);
     }

@@ -218,8 +218,8 @@ void run_digit_passes(const Pipeline& pipeline, const RunOptions& options,
       digits.source = pipeline.source;
       digits.ops = pipeline.ops;
       digits.reducers.push_back(std::make_shared<DigitReducer<T, C>>(frame, shared, per_pixel));
-      const std::string label = "histogram pass " + std::to_string(pass_number) + "/" +
-                                std::to_string(total_passes) + " of " + progress_label(pipeline, options);
+      const std::string label = "histogram pass " + std::to_string(pass_number) + "/" + std::to_string(total_passes) +
+                                " of " + progress_label(pipeline, options);
       const PassOutput out = run_pass(digits, options, label);
       add_stages(stages, out.stages);
       ++pass_number;

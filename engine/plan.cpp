@@ -61,8 +61,9 @@ std::uint64_t state_bytes(const Pipeline& pipeline, FrameInfo frame, std::size_t
     const Reducer& r = *pipeline.reducers[i];
     std::uint64_t per_pixel = dtype_size(r.output_dtype());
     if (owners[i] == i) {
-      per_pixel = saturating_add(per_pixel, saturating_add(r.state_bytes_per_pixel(),
-                                                           saturating_mul(frames, r.state_bytes_per_pixel_per_frame())));
+      per_pixel = saturating_add(
+          per_pixel,
+          saturating_add(r.state_bytes_per_pixel(), saturating_mul(frames, r.state_bytes_per_pixel_per_frame())));
     }
     bytes = saturating_add(bytes, saturating_mul(frame.shape.pixels(), per_pixel));
   }
@@ -103,14 +104,13 @@ Plan make_plan(const Pipeline& pipeline, const RunOptions& options) {
   plan.source_frame = source.frame_info();
   // Readers refuse headers whose sizes overflow; this catches any other source.
   try {
-    check_series_bytes(plan.frames, plan.source_frame.shape.rows, plan.source_frame.shape.cols,
-                       plan.source_frame.dtype, "", "");
+    check_series_bytes(plan.frames, plan.source_frame.shape.rows, plan.source_frame.shape.cols, plan.source_frame.dtype,
+                       "", "");
   } catch (Error& e) {
     throw e.with_source(source.describe());
   }
   if (plan.source_frame.shape.pixels() == 0) {
-    throw Error(ErrorKind::format, "frames have no pixels (shape " +
-                                       to_string(plan.source_frame.shape) + ")")
+    throw Error(ErrorKind::format, "frames have no pixels (shape " + to_string(plan.source_frame.shape) + ")")
         .with_source(source.describe());
   }
   const OpChain chain(pipeline.ops, plan.source_frame);

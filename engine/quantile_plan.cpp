@@ -71,10 +71,10 @@ void choose_bands(const Sizes& s, QuantilePlan& plan) {
   const std::uint64_t row_cost = saturating_add(s.per_row, s.outputs / s.rows);
   const std::size_t fitting_rows = static_cast<std::size_t>(std::min<std::uint64_t>(room / row_cost, s.rows));
   if (fitting_rows == 0) {
-    throw Error(ErrorKind::resource,
-                "--memory " + format_bytes(s.budget) + " is too small for these quantiles: one row of every " +
-                    "frame needs " + format_bytes(s.per_row) + " and the results " + format_bytes(s.outputs) +
-                    "; give at least --memory " + format_bytes(saturating_add(fixed, row_cost)));
+    throw Error(ErrorKind::resource, "--memory " + format_bytes(s.budget) +
+                                         " is too small for these quantiles: one row of every " + "frame needs " +
+                                         format_bytes(s.per_row) + " and the results " + format_bytes(s.outputs) +
+                                         "; give at least --memory " + format_bytes(saturating_add(fixed, row_cost)));
   }
   plan.bands = (s.rows + fitting_rows - 1) / fitting_rows;
   plan.band_rows = (s.rows + plan.bands - 1) / plan.bands;
@@ -117,8 +117,8 @@ std::uint64_t state_bytes_per_pixel(const Pipeline& pipeline, std::size_t frames
   for (std::size_t i = 0; i < pipeline.reducers.size(); ++i) {
     if (owners[i] != i) continue;
     const Reducer& r = *pipeline.reducers[i];
-    bytes = saturating_add(bytes, saturating_add(r.state_bytes_per_pixel(),
-                                                 saturating_mul(frames, r.state_bytes_per_pixel_per_frame())));
+    bytes = saturating_add(
+        bytes, saturating_add(r.state_bytes_per_pixel(), saturating_mul(frames, r.state_bytes_per_pixel_per_frame())));
   }
   return bytes;
 }

@@ -97,8 +97,8 @@ std::string RunReport::summary() const {
                 format_bytes(bytes).c_str(), throughput_mb_s(), format_bytes(peak_rss_bytes).c_str());
   std::string text = line;
   if (!image_runs.empty()) {
-    text += ", " + std::to_string(image_runs.size()) + (image_runs.size() == 1 ? " image" : " images") +
-            " computed first";
+    text +=
+        ", " + std::to_string(image_runs.size()) + (image_runs.size() == 1 ? " image" : " images") + " computed first";
   }
   if (!outputs.empty()) text += "; wrote " + join(outputs, ", ");
   return text;

@@ -77,7 +77,8 @@ StagedImages run_whole(const Pipeline& pipeline, const RunOptions& options, Accu
   spdlog::debug("plan: {}", plan.explain());
   const SeriesInfo info{plan.frames, plan.frame, pipeline.source->metadata()};
   for_each_writer(pipeline, [&](SeriesWriter& w) { w.begin(info); });
-  if (options.progress) options.progress->start(progress_label(pipeline, options), plan.frames, plan.source_frame.bytes());
+  if (options.progress)
+    options.progress->start(progress_label(pipeline, options), plan.frames, plan.source_frame.bytes());
   StreamResult streamed = stream(pipeline, plan, options);
   StagedImages result;
   result.first_plan = plan;

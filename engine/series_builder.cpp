@@ -104,8 +104,9 @@ ImageResolver resolver_for(std::shared_ptr<const ImageSeries> source, OpList bef
                                         "dark.h5:/median) nor a statistic (median, mean, percentile:Q, ...)");
     }
     if (params.has("frames")) {
-      throw Error(ErrorKind::usage, "frames= picks the frames a statistic is computed over (dark=median;frames=0:100); " +
-                                        std::string("'") + text + "' is an image file");
+      throw Error(ErrorKind::usage,
+                  "frames= picks the frames a statistic is computed over (dark=median;frames=0:100); " +
+                      std::string("'") + text + "' is an image file");
     }
     ImageFile file = naming_the_image(where, text, [&] { return probe_image(text); });
     auto load = [where, text, load = std::move(file.load)] { return naming_the_image(where, text, load); };

@@ -17,8 +17,8 @@ ConcatSeries::ConcatSeries(std::vector<std::unique_ptr<ImageSeries>> parts) : pa
                                          to_string(frame_shape()) + " " + std::string(dtype_name(dtype())))
           .with_source(p->describe());
     }
-    check_series_bytes(saturating_add(starts_.back(), p->size()), frame_shape().rows, frame_shape().cols, dtype(),
-                       "", p->describe());
+    check_series_bytes(saturating_add(starts_.back(), p->size()), frame_shape().rows, frame_shape().cols, dtype(), "",
+                       p->describe());
     starts_.push_back(starts_.back() + p->size());
     concurrent_ = concurrent_ && p->concurrent_reads();
     // In place only if every part is: the engine decides once for the run.

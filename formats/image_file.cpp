@@ -73,7 +73,8 @@ ImageFile series_probe(const std::string& text, const std::string& file, const s
   if (series->size() != 1) {
     throw image_error(file, "holds " + std::to_string(series->size()) + " frames; an image is one frame");
   }
-  return {text, series->frame_info(), [series] {
+  return {text, series->frame_info(),
+          [series] {
             FrameBuffer image(series->frame_info());
             series->read_frame(0, image.view());
             return image;

@@ -195,7 +195,9 @@ MappedFile::MappedFile(const PosixFile& file, const std::string& stage)
   track_mapping(data_, size_, stage_ + ": " + path_);
 }
 
-MappedFile::~MappedFile() { unmap(); }
+MappedFile::~MappedFile() {
+  unmap();
+}
 
 void MappedFile::unmap() {
   if (!data_) return;

@@ -43,8 +43,9 @@ FrameListSeries::FrameListSeries(std::shared_ptr<const ImageSeries> source, std:
   if (indices_.empty()) throw Error(ErrorKind::usage, "the frame list is empty").with_source(source_->describe());
   for (std::size_t i : indices_) {
     if (i >= source_->size()) {
-      throw Error(ErrorKind::out_of_range, "frame list: frame " + std::to_string(i) + " is out of range (the series has " +
-                                               std::to_string(source_->size()) + " frames)")
+      throw Error(ErrorKind::out_of_range, "frame list: frame " + std::to_string(i) +
+                                               " is out of range (the series has " + std::to_string(source_->size()) +
+                                               " frames)")
           .with_source(source_->describe());
     }
   }
@@ -97,8 +98,8 @@ std::vector<std::size_t> parse_frame_list(std::string_view text, std::size_t len
     // A usage error, as a --frames slice that selects nothing: both are
     // values the user gave, checked before anything is read.
     if (v < -n || v >= n) {
-      throw Error(ErrorKind::usage, "frame list: frame " + s + " is out of range (the series has " +
-                                        std::to_string(length) + " frames)");
+      throw Error(ErrorKind::usage,
+                  "frame list: frame " + s + " is out of range (the series has " + std::to_string(length) + " frames)");
     }
     out.push_back(static_cast<std::size_t>(v < 0 ? v + n : v));
   }

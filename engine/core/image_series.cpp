@@ -18,8 +18,8 @@ void ImageSeries::release(std::size_t, std::size_t) const {}
 
 void check_frame_index(const ImageSeries& series, std::size_t index) {
   if (index >= series.size()) {
-    throw Error(ErrorKind::out_of_range, "frame index out of range (the series has " +
-                                             std::to_string(series.size()) + " frames)")
+    throw Error(ErrorKind::out_of_range,
+                "frame index out of range (the series has " + std::to_string(series.size()) + " frames)")
         .with_frame(index)
         .with_source(series.describe());
   }
@@ -27,10 +27,9 @@ void check_frame_index(const ImageSeries& series, std::size_t index) {
 
 void check_frame_view(const ImageSeries& series, const FrameView& out, FrameShape expected) {
   if (out.shape() != expected || out.dtype() != series.dtype()) {
-    throw Error(ErrorKind::internal,
-                "destination frame is " + to_string(out.shape()) + " " +
-                    std::string(dtype_name(out.dtype())) + ", expected " + to_string(expected) +
-                    " " + std::string(dtype_name(series.dtype())))
+    throw Error(ErrorKind::internal, "destination frame is " + to_string(out.shape()) + " " +
+                                         std::string(dtype_name(out.dtype())) + ", expected " + to_string(expected) +
+                                         " " + std::string(dtype_name(series.dtype())))
         .with_source(series.describe());
   }
 }

@@ -14,8 +14,12 @@ void init_logging(Verbosity verbosity) {
   // A successful run says one summary line (the command prints it); what
   // the engine notes along the way is for -v. Warnings are about the data.
   switch (verbosity) {
-    case Verbosity::quiet: logger->set_level(spdlog::level::err); break;
-    case Verbosity::normal: logger->set_level(spdlog::level::warn); break;
+    case Verbosity::quiet:
+      logger->set_level(spdlog::level::err);
+      break;
+    case Verbosity::normal:
+      logger->set_level(spdlog::level::warn);
+      break;
     case Verbosity::verbose: logger->set_level(spdlog::level::debug); break;
   }
 }

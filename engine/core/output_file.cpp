@@ -77,8 +77,9 @@ void check_destination(const fs::path& destination, Holds holds) {
     return;
   }
   if (!fs::is_regular_file(status)) {
-    throw Error(ErrorKind::usage, "is a device, FIFO or socket, not a file: ims puts a finished output in place "
-                                  "by renaming, which would replace it")
+    throw Error(ErrorKind::usage,
+                "is a device, FIFO or socket, not a file: ims puts a finished output in place "
+                "by renaming, which would replace it")
         .with_file(destination.string());
   }
   if (holds == Holds::directory) {
@@ -234,14 +235,14 @@ void check_outputs_apart(const std::vector<NamedFile>& outputs, const std::vecto
     for (const NamedFile& in : inputs) {
       if (in.path.empty() || !same_file(in.path, out.path)) continue;
       const std::string same = in.path == out.path ? "" : " (" + in.path + ")";
-      throw Error(ErrorKind::usage, out.role + " names " + in.role + same +
-                                        ", which this run reads; refusing to overwrite an input")
+      throw Error(ErrorKind::usage,
+                  out.role + " names " + in.role + same + ", which this run reads; refusing to overwrite an input")
           .with_file(out.path);
     }
     for (std::size_t j = 0; j < i; ++j) {
       if (outputs[j].path.empty() || !same_file(outputs[j].path, out.path)) continue;
-      throw Error(ErrorKind::usage, out.role + " and " + outputs[j].role +
-                                        " name the same file; give each output its own")
+      throw Error(ErrorKind::usage,
+                  out.role + " and " + outputs[j].role + " name the same file; give each output its own")
           .with_file(out.path);
     }
   }

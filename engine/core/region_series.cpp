@@ -19,8 +19,7 @@ void check_region(const ImageSeries& series, Region region) {
   } else {
     return;
   }
-  throw Error(ErrorKind::out_of_range, "region " + to_string(region) + " " + problem)
-      .with_source(series.describe());
+  throw Error(ErrorKind::out_of_range, "region " + to_string(region) + " " + problem).with_source(series.describe());
 }
 
 void check_region_view(const ImageSeries& series, Region region, const FrameView& out) {

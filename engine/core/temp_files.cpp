@@ -40,7 +40,9 @@ const std::string& host_tag() {
 }
 
 /// "HOST-PID-": what follows the marker or prefix in every temporary name.
-std::string owner_tag() { return host_tag() + "-" + std::to_string(::getpid()) + "-"; }
+std::string owner_tag() {
+  return host_tag() + "-" + std::to_string(::getpid()) + "-";
+}
 
 /// Parses "HOST-PID-REST" of this host; returns PID and leaves `rest`.
 std::optional<long> owner_of(std::string_view tagged, std::string_view& rest) {
@@ -68,7 +70,9 @@ void shorten(std::string& name, std::size_t room) {
   name.resize(cut);
 }
 
-bool process_is_gone(long pid) { return ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH; }
+bool process_is_gone(long pid) {
+  return ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
+}
 
 }  // namespace
 

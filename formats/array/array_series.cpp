@@ -15,8 +15,8 @@ ArraySeries::ArraySeries(const void* data, std::size_t frames, FrameInfo info, M
   owner_ = std::move(buffer);
 }
 
-ArraySeries::ArraySeries(std::shared_ptr<const void> owner, const std::byte* data,
-                         std::size_t frames, FrameInfo info, Metadata metadata)
+ArraySeries::ArraySeries(std::shared_ptr<const void> owner, const std::byte* data, std::size_t frames, FrameInfo info,
+                         Metadata metadata)
     : owner_(std::move(owner)), data_(data), frames_(frames), info_(info), metadata_(std::move(metadata)) {
   check_series_bytes(frames, info.shape.rows, info.shape.cols, info.dtype, "array", "");
 }

@@ -78,9 +78,8 @@ Partial read_sidecar(const fs::path& sidecar) {
     for (const char* key : {"dims", "shape"}) {
       if (!j.contains(key)) continue;
       const auto& value = j[key];
-      const bool integers = value.is_array() && std::all_of(value.begin(), value.end(), [](const auto& d) {
-                              return d.is_number_integer();
-                            });
+      const bool integers = value.is_array() && std::all_of(value.begin(), value.end(),
+                                                            [](const auto& d) { return d.is_number_integer(); });
       const auto dims = integers ? value.template get<std::vector<std::int64_t>>() : std::vector<std::int64_t>{};
       if (dims.size() != 2 || dims[0] <= 0 || dims[1] <= 0) {
         throw sidecar_error(sidecar, std::string("'") + key + "' must be [rows, cols] of 2-D frames, two positive " +

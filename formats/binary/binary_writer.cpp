@@ -138,8 +138,8 @@ std::unique_ptr<SeriesWriter> create_binary_writer(const std::string& path, cons
   // elsewhere, over anything (the source's own frames, say).
   const std::string prefix = options.get_string("prefix");
   if (prefix.find('/') != std::string::npos || prefix == "." || prefix == "..") {
-    throw Error(ErrorKind::usage, "option 'prefix' is a file name inside the output directory, not a path (got '" +
-                                      prefix + "')")
+    throw Error(ErrorKind::usage,
+                "option 'prefix' is a file name inside the output directory, not a path (got '" + prefix + "')")
         .with_stage("binary")
         .with_file(path);
   }

@@ -140,7 +140,7 @@ herr_t on_attribute(hid_t location, const char* name, const H5A_info_t*, void* d
     } else {
       Handle type(H5Aget_type(attr.get()));
       spdlog::debug("hdf5: {}: attribute '{}' ({}) has no metadata type; skipped", r->where, name,
-                   describe_type(type.get()));
+                    describe_type(type.get()));
     }
     return 0;
   });

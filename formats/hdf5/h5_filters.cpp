@@ -68,7 +68,8 @@ FilterPipeline FilterPipeline::of(hid_t dcpl) {
     if (f.id < 0) fail("cannot read the filter pipeline");
     f.params.assign(params, params + std::min<std::size_t>(count, 32));
     f.name = default_name(f.id);
-    if (f.name.rfind("filter ", 0) == 0 && name[0]) {  // "filter 32000 (lzf)": the name the file records, to its first ";"
+    if (f.name.rfind("filter ", 0) == 0 &&
+        name[0]) {  // "filter 32000 (lzf)": the name the file records, to its first ";"
       f.name += " (" + std::string(name).substr(0, std::string(name).find(";")) + ")";
     }
     if (f.id == kFilterDeflate && !f.params.empty()) f.name += " (level " + std::to_string(f.params[0]) + ")";
@@ -90,10 +91,14 @@ std::vector<const Filter*> FilterPipeline::unavailable() const {
 // library lacks lzf_decompress), so there is no package to name.
 std::string plugin_package(H5Z_filter_t id) {
   switch (id) {
-    case 307: return "hdf5-filter-plugin";     // bzip2
-    case 32008: return "hdf5-filter-plugin";   // bitshuffle
-    case 32013: return "hdf5-filter-plugin-zfp-serial";
-    default: return "";
+    case 307:
+      return "hdf5-filter-plugin";  // bzip2
+    case 32008:
+      return "hdf5-filter-plugin";  // bitshuffle
+    case 32013:
+      return "hdf5-filter-plugin-zfp-serial";
+    default:
+      return "";
   }
 }
 

@@ -11,8 +11,8 @@ WriteOptions WriteOptions::from(const Params& p) {
   o.group = p.get_string("path");
   o.dataname = p.get_string("dataname");
   if (o.dataname.empty() || o.dataname.find('/') != std::string::npos) {
-    throw Error(ErrorKind::usage, "option 'dataname' is the dataset's name in the group 'path', without '/' (got '" +
-                                      o.dataname + "')");
+    throw Error(ErrorKind::usage,
+                "option 'dataname' is the dataset's name in the group 'path', without '/' (got '" + o.dataname + "')");
   }
   o.compression = p.get_string("compression") == "blosc" ? Compression::blosc : Compression::gzip;
   o.gzip = static_cast<int>(p.get_int("gzip"));
@@ -29,7 +29,8 @@ WriteOptions WriteOptions::from(const Params& p) {
   }
   const std::int64_t rows = p.get_int("chunk_rows");
   if (rows < 0) {
-    throw Error(ErrorKind::usage, "option 'chunk_rows' must be 0 (a chunk per frame) or more, not " + std::to_string(rows));
+    throw Error(ErrorKind::usage,
+                "option 'chunk_rows' must be 0 (a chunk per frame) or more, not " + std::to_string(rows));
   }
   o.chunk_rows = static_cast<std::size_t>(rows);
   o.cname = p.get_string("cname");

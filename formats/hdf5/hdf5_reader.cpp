@@ -467,12 +467,13 @@ class Hdf5Series final : public ImageSeries {
   /// its plugin comes from.
   static Error missing_filter(const h5::Filter& f) {
     const std::string package = h5::plugin_package(f.id);
-    return Error(ErrorKind::unsupported,
-                 "compressed with " + (f.name.rfind("filter ", 0) == 0 ? f.name
-                                                                        : "filter " + std::to_string(f.id) + " (" + f.name + ")") +
-                     ", which neither ims nor an HDF5 plugin decodes here (" +
-                     (package.empty() ? std::string("install its HDF5 plugin") : "Debian package " + package) +
-                     ", or set HDF5_PLUGIN_PATH)");
+    return Error(
+        ErrorKind::unsupported,
+        "compressed with " +
+            (f.name.rfind("filter ", 0) == 0 ? f.name : "filter " + std::to_string(f.id) + " (" + f.name + ")") +
+            ", which neither ims nor an HDF5 plugin decodes here (" +
+            (package.empty() ? std::string("install its HDF5 plugin") : "Debian package " + package) +
+            ", or set HDF5_PLUGIN_PATH)");
   }
 
   std::string file_;

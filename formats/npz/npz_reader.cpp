@@ -63,7 +63,8 @@ std::string member_name(zip_t* zip, const std::string& file, const std::string& 
   const std::string member = has_suffix ? name : name + ".npy";
   if (zip_name_locate(zip, member.c_str(), 0) < 0) {
     std::string names;
-    for (zip_int64_t i = 0; i < entries; ++i) names += std::string(i ? ", " : "") + zip_get_name(zip, static_cast<zip_uint64_t>(i), 0);
+    for (zip_int64_t i = 0; i < entries; ++i)
+      names += std::string(i ? ", " : "") + zip_get_name(zip, static_cast<zip_uint64_t>(i), 0);
     throw npz_error(file, "has no array '" + member + "' (it has: " + names + ")");
   }
   return member;
@@ -126,8 +127,8 @@ NpzArray read_npz_array(const std::string& file, const std::string& name) {
 
   const auto crc = static_cast<std::uint32_t>(libdeflate_crc32(0, array.bytes.data(), array.bytes.size()));
   if (crc != st.crc) {
-    throw npz_error(file, "member " + member + " is corrupt: its CRC-32 is " + hex(crc) + ", the archive records " +
-                              hex(st.crc));
+    throw npz_error(
+        file, "member " + member + " is corrupt: its CRC-32 is " + hex(crc) + ", the archive records " + hex(st.crc));
   }
   return array;
 }

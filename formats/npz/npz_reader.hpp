@@ -15,8 +15,8 @@
 namespace ims {
 
 struct NpzArray {
-  std::string member;          ///< "median.npy"
-  NpyHeader header;            ///< data_offset counts from the member's start
+  std::string member;            ///< "median.npy"
+  NpyHeader header;              ///< data_offset counts from the member's start
   std::vector<std::byte> bytes;  ///< the whole member, header included
 };
 

@@ -8,8 +8,8 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <tuple>
 #include <fstream>
+#include <tuple>
 
 #include "support/cli.hpp"
 
@@ -23,7 +23,9 @@ using test::kSmallRandom;
 using test::run_ims;
 using test::sample;
 
-std::size_t lines(const std::string& text) { return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')); }
+std::size_t lines(const std::string& text) {
+  return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+}
 
 /// Exit 2, one line saying `says`, and no output left behind.
 void expect_usage_error(const std::vector<std::string>& a, const std::string& says) {
@@ -67,7 +69,8 @@ TEST(CliConventions, RepeatableOptionsTakeOneValuePerUse) {
   EXPECT_EQ(two.exit_code, 0) << two.err;
   EXPECT_NE(two.out.find("flip=v | flip=h"), std::string::npos) << two.out;
   // --out-opt and --set too.
-  EXPECT_EQ(run_ims({"convert", "--out-opt", "gzip=2", src.string(), "-o", (dir / "g.h5").string(), "-q"}).exit_code, 0);
+  EXPECT_EQ(run_ims({"convert", "--out-opt", "gzip=2", src.string(), "-o", (dir / "g.h5").string(), "-q"}).exit_code,
+            0);
 }
 
 TEST(CliConventions, AFrameSelectionOutsideTheSeriesIsAUsageErrorEitherWay) {
@@ -94,9 +97,11 @@ TEST(CliConventions, ConfigsAreReadStrictly) {
   expect_usage_error({"run", two}, "holds 2 YAML documents");
   expect_usage_error({"run", dir.string()}, dir.string() + ": is a directory");
   const auto out = "output: {path: " + (dir / "a.npz").string() + "}\n";
-  const auto empty_list = write("empty-list.yaml", "source: {path: " + src.string() + ", frame_list: ''}\nstats: [max]\n" + out);
+  const auto empty_list =
+      write("empty-list.yaml", "source: {path: " + src.string() + ", frame_list: ''}\nstats: [max]\n" + out);
   expect_usage_error({"run", empty_list}, "source.frame_list: " + empty_list + ": is empty");
-  const auto empty_frames = write("empty-frames.yaml", "source: {path: " + src.string() + ", frames: ''}\nstats: [max]\n" + out);
+  const auto empty_frames =
+      write("empty-frames.yaml", "source: {path: " + src.string() + ", frames: ''}\nstats: [max]\n" + out);
   expect_usage_error({"run", empty_frames}, "source.frames: " + empty_frames + ": is empty");
   const auto empty_stat = write("empty-stat.yaml", "source: {path: " + src.string() + "}\nstats: 'max,,mean'\n" + out);
   expect_usage_error({"run", empty_stat}, "stats: " + empty_stat + ": has an empty item");
@@ -122,9 +127,9 @@ TEST(CliConventions, ConfigsAreReadStrictly) {
   const auto good = write("good.yaml", head + out);
   expect_usage_error({"run", good, "--set", "source.path.x=1"}, "--set 'source.path.x=1': ");
   expect_usage_error({"run", good, "--set", "stats[0].x=1"}, "--set 'stats[0].x=1': ");
-  expect_usage_error({"stats", src.string(), "--stat", "max", "-o", (dir / "a.npz").string(), "-n",
-                      "99999999999999999999999"},
-                     "is too large a count");
+  expect_usage_error(
+      {"stats", src.string(), "--stat", "max", "-o", (dir / "a.npz").string(), "-n", "99999999999999999999999"},
+      "is too large a count");
   const auto negative = write("negative.yaml", head + out + "nframes: -5\n");
   expect_usage_error({"run", negative}, "nframes: " + negative + ": expected a non-negative integer, got '-5'");
   auto missing = run_ims({"run", (dir / "nofile.yaml").string()});
@@ -158,8 +163,8 @@ TEST(CliConventions, ASuccessfulRunSaysOneLineUnlessVerbose) {
 TEST(CliConventions, AnImageComputedFirstIsCountedInTheReport) {
   auto dir = test::scratch_dir("conv-image-run");
   const auto out = (dir / "bg.npz").string(), report = (dir / "r.json").string();
-  auto r = run_ims(args({{"stats"}, kSmallRandom,
-                         {"--op", "dark=median;frames=0:8", "--stat", "max", "-o", out, "--report", report}}));
+  auto r = run_ims(args(
+      {{"stats"}, kSmallRandom, {"--op", "dark=median;frames=0:8", "--stat", "max", "-o", out, "--report", report}}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(lines(r.err), 1u) << r.err;
   EXPECT_NE(r.err.find("1 image computed first"), std::string::npos) << r.err;

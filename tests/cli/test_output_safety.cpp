@@ -48,11 +48,11 @@ Inputs make_inputs(const std::string& name) {
   Inputs in{sample(name).parent_path()};
   fs::rename(in.at("sample.npy"), in.at("src.npy"));
   const std::string src = in.at("src.npy").string();
-  for (const auto& a : std::vector<std::vector<std::string>>{
-           {"convert", src, "--frames", "0:1", "-o", in.at("d.npy").string()},
-           {"stats", src, "--stat", "max,mean", "-o", in.at("bg.npz").string()},
-           {"stats", src, "--stat", "max", "-o", in.at("m.h5").string()},
-           {"convert", src, "-o", in.at("run.bin").string()}}) {
+  for (const auto& a :
+       std::vector<std::vector<std::string>>{{"convert", src, "--frames", "0:1", "-o", in.at("d.npy").string()},
+                                             {"stats", src, "--stat", "max,mean", "-o", in.at("bg.npz").string()},
+                                             {"stats", src, "--stat", "max", "-o", in.at("m.h5").string()},
+                                             {"convert", src, "-o", in.at("run.bin").string()}}) {
     auto copy = a;
     copy.push_back("-q");
     EXPECT_EQ(run_ims(copy).exit_code, 0) << a[0];
@@ -76,12 +76,14 @@ TEST(OutputSafety, AnOutputNamingAnOpImageIsRefused) {
   const std::string src = in.at("src.npy").string();
   expect_refused(in, {"process", src, "--op", "dark=" + in.at("d.npy").string(), "-o", in.at("d.npy").string()},
                  "-o names the image of op dark=");
-  expect_refused(in, {"stats", src, "--op", "dark=" + in.at("bg.npz").string() + ":max", "--stat", "max", "-o",
-                      in.at("bg.npz").string()},
+  expect_refused(in,
+                 {"stats", src, "--op", "dark=" + in.at("bg.npz").string() + ":max", "--stat", "max", "-o",
+                  in.at("bg.npz").string()},
                  "-o names the image of op dark=");
-  expect_refused(in, {"stats", src, "--op", "mask=" + in.at("m.h5").string() + ":/max", "--stat", "max", "-o",
-                      in.at("m.h5").string()},
-                 "-o names the image of op mask=");
+  expect_refused(
+      in,
+      {"stats", src, "--op", "mask=" + in.at("m.h5").string() + ":/max", "--stat", "max", "-o", in.at("m.h5").string()},
+      "-o names the image of op mask=");
   // A statistic computed first reads the source, which stays an input.
   expect_refused(in, {"process", src, "--op", "dark=median;frames=0:4", "-o", src}, "-o names the source");
 }
@@ -90,8 +92,9 @@ TEST(OutputSafety, AReportNamingAnInputOrAnOutputIsRefused) {
   const Inputs in = make_inputs("safety-report");
   const std::string src = in.at("src.npy").string(), out = in.at("out.npz").string();
   expect_refused(in, {"stats", src, "--stat", "max", "-o", out, "--report", src}, "--report names the source");
-  expect_refused(in, {"stats", src, "--op", "dark=" + in.at("d.npy").string(), "--stat", "max", "-o", out,
-                      "--report", in.at("d.npy").string()},
+  expect_refused(in,
+                 {"stats", src, "--op", "dark=" + in.at("d.npy").string(), "--stat", "max", "-o", out, "--report",
+                  in.at("d.npy").string()},
                  "--report names the image of op dark=");
   expect_refused(in, {"stats", src, "--stat", "max", "-o", out, "--report", out}, "--report and -o name the same file");
   expect_refused(in, {"stats", src, "--stat", "max", "-o", out, "--report", (in.dir / "." / "out.npz").string()},
@@ -108,12 +111,12 @@ TEST(OutputSafety, InputsAreKnownThroughLinksAndSidecars) {
   const std::string alias = in.at("alias.npy").string();
   expect_refused(in, {"convert", alias, "-o", in.at("src.npy").string()}, "-o names the source");
   expect_refused(in, {"convert", alias, "-o", in.at("hard.npy").string()}, "-o names the source");
-  expect_refused(in, {"stats", alias, "--stat", "max", "-o", in.at("out.npz").string(), "--report",
-                      in.at("hard.npy").string()},
-                 "--report names the source");
+  expect_refused(
+      in, {"stats", alias, "--stat", "max", "-o", in.at("out.npz").string(), "--report", in.at("hard.npy").string()},
+      "--report names the source");
   // A binary series reads its sidecar too.
-  expect_refused(in, {"stats", in.at("run.bin").string(), "--stat", "max", "-o", in.at("run.json").string(), "--to",
-                      "npz"},
+  expect_refused(in,
+                 {"stats", in.at("run.bin").string(), "--stat", "max", "-o", in.at("run.json").string(), "--to", "npz"},
                  "-o names the source");
 }
 
@@ -126,9 +129,9 @@ TEST(OutputSafety, AConfigAndTheFilesItNamesAreInputs) {
                         << "output: {path: " << in.at("out.npz").string() << "}\n";
   expect_refused(in, {"run", config.string(), "--set", "output.path=" + config.string(), "--set", "output.format=npz"},
                  "output.path names the config");
-  expect_refused(in, {"run", config.string(), "--set", "output.path=" + in.at("d.npy").string(), "--set",
-                      "output.format=npz"},
-                 "output.path names the image of op dark=");
+  expect_refused(
+      in, {"run", config.string(), "--set", "output.path=" + in.at("d.npy").string(), "--set", "output.format=npz"},
+      "output.path names the image of op dark=");
   expect_refused(in, {"run", config.string(), "--set", "write.path=" + in.at("src.npy").string()},
                  "write.path names the source");
   expect_refused(in, {"run", config.string(), "--report", config.string()}, "--report names the config");
@@ -155,8 +158,8 @@ std::vector<std::string> temporaries_in(const fs::path& dir) {
 
 TEST(OutputSafety, WhatSigkillLeavesIsRemovedByTheNextRunWritingThere) {
   auto dir = test::scratch_dir("safety-sigkill");
-  const std::vector<std::string> big = {"--format", "random", "--opt", "mode=detector", "--opt", "frames=2000", "--opt", "rows=2048",
-                    "--opt", "cols=2048", "--opt", "dtype=uint16"};
+  const std::vector<std::string> big = {"--format", "random",    "--opt", "mode=detector", "--opt", "frames=2000",
+                                        "--opt",    "rows=2048", "--opt", "cols=2048",     "--opt", "dtype=uint16"};
   auto killed = run_ims(args({{"convert"}, big, {"-o", (dir / "big.npy").string(), "-q"}}), 400, SIGKILL);
   EXPECT_EQ(killed.exit_code, 128 + SIGKILL);
   const auto left = temporaries_in(dir);
@@ -174,16 +177,20 @@ TEST(OutputSafety, ASpillFileOfAKilledRunIsRemovedByTheNextSpill) {
   auto dir = test::scratch_dir("safety-spill");
   auto scratch = dir / "scratch";
   fs::create_directory(scratch);
-  const std::vector<std::string> big = {"--format", "random", "--opt", "mode=detector", "--opt", "frames=400", "--opt", "rows=1024",
-                    "--opt", "cols=1024", "--opt", "dtype=uint16"};
-  auto killed = run_ims(args({{"stats"}, big, {"--stat", "median", "--method", "spill", "--scratch", scratch.string(),
-                                               "-o", (dir / "m.npz").string(), "-q"}}),
+  const std::vector<std::string> big = {"--format", "random",    "--opt", "mode=detector", "--opt", "frames=400",
+                                        "--opt",    "rows=1024", "--opt", "cols=1024",     "--opt", "dtype=uint16"};
+  auto killed = run_ims(args({{"stats"},
+                              big,
+                              {"--stat", "median", "--method", "spill", "--scratch", scratch.string(), "-o",
+                               (dir / "m.npz").string(), "-q"}}),
                         400, SIGKILL);
   EXPECT_EQ(killed.exit_code, 128 + SIGKILL);
   ASSERT_FALSE(temporaries_in(scratch).empty()) << "the spill file of the killed run";
 
-  auto next = run_ims(args({{"stats"}, kSmallRandom, {"--stat", "median", "--method", "spill", "--scratch",
-                                                      scratch.string(), "-o", (dir / "m.npz").string()}}));
+  auto next = run_ims(
+      args({{"stats"},
+            kSmallRandom,
+            {"--stat", "median", "--method", "spill", "--scratch", scratch.string(), "-o", (dir / "m.npz").string()}}));
   ASSERT_EQ(next.exit_code, 0) << next.err;
   EXPECT_NE(next.err.find("removed " + scratch.string()), std::string::npos) << next.err;
   EXPECT_TRUE(fs::is_empty(scratch)) << testing::PrintToString(names_in(scratch));
@@ -206,13 +213,14 @@ TEST(OutputSafety, AFifoOrDeviceIsNeverReplacedByAnOutput) {
 
 TEST(OutputSafety, ABinaryPrefixCannotWriteOutsideItsDirectory) {
   const Inputs in = make_inputs("safety-prefix");
-  ASSERT_EQ(run_ims({"convert", in.at("src.npy").string(), "-o", in.at("frames").string(), "--to", "binary", "-q"})
-                .exit_code,
-            0);
+  ASSERT_EQ(
+      run_ims({"convert", in.at("src.npy").string(), "-o", in.at("frames").string(), "--to", "binary", "-q"}).exit_code,
+      0);
   const std::string frames = in.at("frames").string();
   for (const std::string prefix : {"../frames/image", "../escaped", "sub/x", "/tmp/x", ".."}) {
-    expect_refused(in, {"convert", frames, "--op", "flip=v", "-o", in.at("out").string(), "--to", "binary",
-                        "--out-opt", "prefix=" + prefix},
+    expect_refused(in,
+                   {"convert", frames, "--op", "flip=v", "-o", in.at("out").string(), "--to", "binary", "--out-opt",
+                    "prefix=" + prefix},
                    "option 'prefix' is a file name inside the output directory");
   }
 }
@@ -225,9 +233,9 @@ TEST(OutputSafety, AReportThatCannotBeWrittenFailsBeforeTheRun) {
   expect_refused(in, {"stats", src, "--stat", "max", "-o", out, "--report", in.at("rep").string()}, "is a directory");
   expect_refused(in, {"stats", src, "--stat", "max", "-o", out, "--report", in.at("notadir").string() + "/r.json"},
                  "notadir is not a directory");
-  expect_refused(in, {"stats", src, "--stat", "median", "--method", "spill", "--scratch", in.at("notadir").string(),
-                      "-o", out},
-                 "notadir is not a directory");
+  expect_refused(
+      in, {"stats", src, "--stat", "median", "--method", "spill", "--scratch", in.at("notadir").string(), "-o", out},
+      "notadir is not a directory");
   EXPECT_FALSE(fs::exists(out));
 }
 
@@ -257,8 +265,8 @@ test::CommandResult run_ims_with_file_limit(const std::vector<std::string>& a, i
 
 TEST(OutputSafety, AWriteThatFailsMidwayNamesTheOutputNotItsTemporary) {
   auto dir = test::scratch_dir("safety-full");
-  const std::vector<std::string> series = {"--format", "random", "--opt", "frames=10", "--opt", "rows=128", "--opt",
-                                           "cols=128", "-q"};
+  const std::vector<std::string> series = {"--format", "random", "--opt",    "frames=10", "--opt",
+                                           "rows=128", "--opt",  "cols=128", "-q"};
   for (const auto& [out, says] : std::vector<std::pair<std::string, std::string>>{
            {"s.h5", "hdf5: " + (dir / "s.h5").string() + ": cannot flush the file (File too large)"},
            {"f.npy", "npy: frame 0 of " + (dir / "f.npy").string() + ": write failed (File too large)"},

@@ -8,8 +8,8 @@
 #include "formats/npy/npy.hpp"
 #include "formats/npy/npy_header.hpp"
 #include "formats/registry.hpp"
-#include "support/npy_make.hpp"
 #include "support/generate.hpp"
+#include "support/npy_make.hpp"
 #include "support/paths.hpp"
 
 namespace ims {

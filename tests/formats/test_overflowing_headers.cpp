@@ -73,9 +73,10 @@ TEST(OverflowingHeaders, NpzMember) {
   auto dir = test::scratch_dir("overflow-npz");
   const auto npz = (dir / "bg.npz").string();
   for (bool deflate : {false, true}) {
-    test::write_zip(npz, {{"max.npy",
-                           test::raw_npy("{'descr': '<u2', 'fortran_order': False, 'shape': (4294967296, 4294967296), }"),
-                           deflate}});
+    test::write_zip(
+        npz,
+        {{"max.npy", test::raw_npy("{'descr': '<u2', 'fortran_order': False, 'shape': (4294967296, 4294967296), }"),
+          deflate}});
     expect_refused([&] { probe_image(npz + ":max"); }, ErrorKind::format,
                    {npz, "shape (4294967296, 4294967296) overflows"});
   }
@@ -103,27 +104,39 @@ TEST(OverflowingHeaders, BinarySidecarAndShapeOption) {
   expect_refused([&] { open_series((dir / "run.bin").string()); }, ErrorKind::format,
                  {"binary: ", (dir / "run.json").string(), "shape (1, 4294967296, 4294967296) overflows"});
   fs::remove(dir / "run.json");
-  expect_refused([&] { open_series((dir / "run.bin").string(), "", {"shape=4294967296x4294967296", "dtype=uint8"}); },
-                 ErrorKind::format, {"binary: ", (dir / "run.bin").string(), "overflows"});
+  expect_refused(
+      [&] {
+        open_series((dir / "run.bin").string(), "", {"shape=4294967296x4294967296", "dtype=uint8"});
+      },
+      ErrorKind::format, {"binary: ", (dir / "run.bin").string(), "overflows"});
 }
 
 TEST(OverflowingHeaders, RandomOptions) {
-  expect_refused([] { open_series("", "random", {"frames=1099511627776", "rows=1048576", "cols=1048576"}); },
-                 ErrorKind::usage, {"random: ", "shape (1099511627776, 1048576, 1048576) overflows"});
+  expect_refused(
+      [] {
+        open_series("", "random", {"frames=1099511627776", "rows=1048576", "cols=1048576"});
+      },
+      ErrorKind::usage, {"random: ", "shape (1099511627776, 1048576, 1048576) overflows"});
 }
 
 TEST(OverflowingHeaders, ArraysAndSerialisedStates) {
   std::vector<std::uint16_t> pixels(4);
-  expect_refused([&] { ArraySeries(pixels.data(), k2to62, FrameInfo{{2, 2}, DType::uint16}); }, ErrorKind::format,
-                 {"array: ", "overflows"});
+  expect_refused(
+      [&] {
+        ArraySeries(pixels.data(), k2to62, FrameInfo{{2, 2}, DType::uint16});
+      },
+      ErrorKind::format, {"array: ", "overflows"});
   // A quantile state announcing more frames than the bytes that follow.
   const FrameShape shape{2, 2};
   Accumulation a({make_reducer("median", {shape, DType::uint16})});
   auto bytes = a.serialize();
   ASSERT_GE(bytes.size(), 8u);
   std::memset(bytes.data() + bytes.size() - 8, 0xff, 8);  // the frame count of the last tile
-  expect_refused([&] { Accumulation::deserialize({make_reducer("median", {shape, DType::uint16})}, bytes); },
-                 ErrorKind::format, {"truncated"});
+  expect_refused(
+      [&] {
+        Accumulation::deserialize({make_reducer("median", {shape, DType::uint16})}, bytes);
+      },
+      ErrorKind::format, {"truncated"});
 }
 
 }  // namespace

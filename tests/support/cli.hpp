@@ -14,8 +14,9 @@
 namespace ims::test {
 
 /// 12 frames of 16x8 uint16 detector-like data.
-inline const std::vector<std::string> kSmallRandom = {"--format", "random", "--opt", "frames=12", "--opt", "rows=16",
-                                                      "--opt", "cols=8", "--opt", "dtype=uint16", "--opt", "mode=detector"};
+inline const std::vector<std::string> kSmallRandom = {"--format", "random",       "--opt", "frames=12",
+                                                      "--opt",    "rows=16",      "--opt", "cols=8",
+                                                      "--opt",    "dtype=uint16", "--opt", "mode=detector"};
 
 inline std::vector<std::string> args(std::initializer_list<std::vector<std::string>> parts) {
   std::vector<std::string> all;

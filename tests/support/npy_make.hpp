@@ -11,8 +11,7 @@ namespace ims::test {
 
 /// The bytes of a .npy file: `dict` as its header (version `major`, padded
 /// to 64 bytes as numpy pads), then `bytes` of `data`.
-inline std::string raw_npy(const std::string& dict, const void* data = nullptr, std::size_t bytes = 0,
-                           int major = 1) {
+inline std::string raw_npy(const std::string& dict, const void* data = nullptr, std::size_t bytes = 0, int major = 1) {
   std::string header = dict;
   const std::size_t preamble = major == 1 ? 10 : 12;
   while ((preamble + header.size() + 1) % 64) header += ' ';

@@ -149,10 +149,10 @@ TEST(TempFiles, OwnersAreReadOnlyFromImsNamesOfThisHost) {
   EXPECT_EQ(temp_file_owner("ims-spill-" + tag + "-4242-7.h5"), 4242);
   EXPECT_EQ(temp_file_owner(spill_file_name()), ::getpid());
   const std::string other = tag == "00000000" ? "11111111" : "00000000";
-  for (const std::string& name : {".out.npy.ims-tmp-" + other + "-4242-aB3dE9", "out.npy.ims-tmp-" + tag + "-4242-aB3dE9",
-                                  ".out.npy.ims-tmp-" + tag + "-4242-aB3", ".out.npy.ims-tmp-" + tag + "-x-aB3dE9",
-                                  "ims-spill-" + tag + "-4242-7.npy", "ims-spill-" + other + "-4242-7.h5",
-                                  std::string("results.npz")}) {
+  for (const std::string& name :
+       {".out.npy.ims-tmp-" + other + "-4242-aB3dE9", "out.npy.ims-tmp-" + tag + "-4242-aB3dE9",
+        ".out.npy.ims-tmp-" + tag + "-4242-aB3", ".out.npy.ims-tmp-" + tag + "-x-aB3dE9",
+        "ims-spill-" + tag + "-4242-7.npy", "ims-spill-" + other + "-4242-7.h5", std::string("results.npz")}) {
     EXPECT_FALSE(temp_file_owner(name)) << name;
   }
 }
@@ -180,9 +180,7 @@ TEST(TempFiles, AWriteRemovesWhatGoneProcessesOfThisHostLeft) {
   for (const auto& name : kept) std::ofstream(dir / name) << "keep";
   fs::create_directory(dir / (".frames.ims-tmp-" + tag + "-" + dead + "-Qw12Er"));  // an AtomicDirectory's
   std::ofstream(dir / (".frames.ims-tmp-" + tag + "-" + dead + "-Qw12Er") / "f-00000.bin") << "x";
-  {
-    AtomicOutput out(dir / "new.npz");
-  }
+  { AtomicOutput out(dir / "new.npz"); }
   for (const auto& name : stale) EXPECT_FALSE(fs::exists(dir / name)) << name;
   EXPECT_FALSE(fs::exists(dir / (".frames.ims-tmp-" + tag + "-" + dead + "-Qw12Er")));
   for (const auto& name : kept) EXPECT_TRUE(fs::exists(dir / name)) << name;
