@@ -132,10 +132,12 @@ TEST(Cli, TruncatedInputFailsWithoutPartialOutput) {
 TEST(Cli, CtrlCStopsWithoutPartialOutput) {
   auto dir = test::scratch_dir("cli-interrupt");
   auto out = dir / "big.npy";
-  // About 8 GB of generated frames: far longer than the 300 ms before Ctrl-C.
-  auto r = run_ims({"convert", "--format", "random", "--opt", "mode=detector", "--opt", "frames=1000",
-                    "--opt", "rows=2048", "--opt", "cols=2048", "--opt", "dtype=uint32", "-o", out.string(), "-q"},
-                   300);
+  // About 16 GB of generated frames: Ctrl-C comes once the temporary output
+  // exists, long before the run could end.
+  auto r = test::run_ims_signalled_when({"convert", "--format", "random", "--opt", "mode=detector", "--opt",
+                                         "frames=1000", "--opt", "rows=2048", "--opt", "cols=2048", "--opt",
+                                         "dtype=uint32", "-o", out.string(), "-q"},
+                                        test::once_not_empty(dir));
   EXPECT_EQ(r.exit_code, 130) << r.err;
   EXPECT_NE(r.err.find("interrupted"), std::string::npos) << r.err;
   EXPECT_TRUE(fs::is_empty(dir)) << "neither the output nor a temporary file is left";

@@ -160,7 +160,8 @@ TEST(OutputSafety, WhatSigkillLeavesIsRemovedByTheNextRunWritingThere) {
   auto dir = test::scratch_dir("safety-sigkill");
   const std::vector<std::string> big = {"--format", "random",    "--opt", "mode=detector", "--opt", "frames=2000",
                                         "--opt",    "rows=2048", "--opt", "cols=2048",     "--opt", "dtype=uint16"};
-  auto killed = run_ims(args({{"convert"}, big, {"-o", (dir / "big.npy").string(), "-q"}}), 400, SIGKILL);
+  auto killed = test::run_ims_signalled_when(args({{"convert"}, big, {"-o", (dir / "big.npy").string(), "-q"}}),
+                                             test::once_not_empty(dir), SIGKILL);
   EXPECT_EQ(killed.exit_code, 128 + SIGKILL);
   const auto left = temporaries_in(dir);
   ASSERT_EQ(left.size(), 1u) << testing::PrintToString(names_in(dir));
@@ -179,11 +180,11 @@ TEST(OutputSafety, ASpillFileOfAKilledRunIsRemovedByTheNextSpill) {
   fs::create_directory(scratch);
   const std::vector<std::string> big = {"--format", "random",    "--opt", "mode=detector", "--opt", "frames=400",
                                         "--opt",    "rows=1024", "--opt", "cols=1024",     "--opt", "dtype=uint16"};
-  auto killed = run_ims(args({{"stats"},
-                              big,
-                              {"--stat", "median", "--method", "spill", "--scratch", scratch.string(), "-o",
-                               (dir / "m.npz").string(), "-q"}}),
-                        400, SIGKILL);
+  auto killed = test::run_ims_signalled_when(args({{"stats"},
+                                                   big,
+                                                   {"--stat", "median", "--method", "spill", "--scratch",
+                                                    scratch.string(), "-o", (dir / "m.npz").string(), "-q"}}),
+                                             test::once_not_empty(scratch), SIGKILL);
   EXPECT_EQ(killed.exit_code, 128 + SIGKILL);
   ASSERT_FALSE(temporaries_in(scratch).empty()) << "the spill file of the killed run";
 
@@ -241,9 +242,10 @@ TEST(OutputSafety, AReportThatCannotBeWrittenFailsBeforeTheRun) {
 
 TEST(OutputSafety, SighupStopsCleanlyLikeCtrlC) {
   auto dir = test::scratch_dir("safety-sighup");
-  auto r = run_ims({"convert", "--format", "random", "--opt", "mode=detector", "--opt", "frames=1000", "--opt",
-                    "rows=2048", "--opt", "cols=2048", "--opt", "dtype=uint32", "-o", (dir / "big.npy").string(), "-q"},
-                   300, SIGHUP);
+  auto r = test::run_ims_signalled_when({"convert", "--format", "random", "--opt", "mode=detector", "--opt",
+                                         "frames=1000", "--opt", "rows=2048", "--opt", "cols=2048", "--opt",
+                                         "dtype=uint32", "-o", (dir / "big.npy").string(), "-q"},
+                                        test::once_not_empty(dir), SIGHUP);
   EXPECT_EQ(r.exit_code, 130) << r.err;
   EXPECT_TRUE(fs::is_empty(dir)) << testing::PrintToString(names_in(dir));
 }

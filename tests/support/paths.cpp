@@ -55,7 +55,9 @@ fs::path scratch_dir(const std::string& name) {
   return dir;
 }
 
-CommandResult run_ims(const std::vector<std::string>& args, int interrupt_after_ms, int signal) {
+namespace {
+
+CommandResult run(const std::vector<std::string>& args, const std::function<bool()>* ready, int signal) {
   static int counter = 0;
   fs::path dir = scratch_dir("cmd-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
   fs::path out = dir / "stdout", err = dir / "stderr";
@@ -71,18 +73,42 @@ CommandResult run_ims(const std::vector<std::string>& args, int interrupt_after_
   pid_t pid = 0;
   CommandResult result;
   if (posix_spawn(&pid, binary.c_str(), &actions, nullptr, argv.data(), environ) == 0) {
-    if (interrupt_after_ms > 0) {
-      ::usleep(static_cast<useconds_t>(interrupt_after_ms) * 1000);
-      ::kill(pid, signal);
-    }
     int status = 0;
-    waitpid(pid, &status, 0);
+    bool exited = false;
+    if (ready != nullptr) {
+      constexpr int kPollMicroseconds = 5000, kMaxPolls = 12000;  // a minute
+      for (int poll = 0; poll < kMaxPolls && !(*ready)(); ++poll) {
+        if (waitpid(pid, &status, WNOHANG) == pid) {
+          exited = true;
+          break;
+        }
+        ::usleep(kPollMicroseconds);
+      }
+      if (!exited) ::kill(pid, signal);
+    }
+    if (!exited) waitpid(pid, &status, 0);
     result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   }
   posix_spawn_file_actions_destroy(&actions);
   result.out = slurp(out);
   result.err = slurp(err);
   return result;
+}
+
+}  // namespace
+
+CommandResult run_ims(const std::vector<std::string>& args) { return run(args, nullptr, 0); }
+
+CommandResult run_ims_signalled_when(const std::vector<std::string>& args, const std::function<bool()>& ready,
+                                     int signal) {
+  return run(args, &ready, signal);
+}
+
+std::function<bool()> once_not_empty(const fs::path& dir) {
+  return [dir] {
+    std::error_code error;
+    return fs::directory_iterator(dir, error) != fs::directory_iterator();
+  };
 }
 
 }  // namespace ims::test

@@ -4,6 +4,7 @@
 
 #include <csignal>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -21,9 +22,17 @@ struct CommandResult {
   std::string err;
 };
 
-/// Runs `ims` with `args` (no shell interpretation of the arguments). With
-/// `interrupt_after_ms` > 0, sends `signal` (Ctrl-C's SIGINT by default)
-/// that long after the start.
-CommandResult run_ims(const std::vector<std::string>& args, int interrupt_after_ms = 0, int signal = SIGINT);
+/// Runs `ims` with `args` (no shell interpretation of the arguments).
+CommandResult run_ims(const std::vector<std::string>& args);
+
+/// Runs `ims` and sends it `signal` as soon as `ready()` holds (polled every
+/// few milliseconds, for at most a minute). Tests wait for a sign of progress
+/// (a temporary file appears) rather than a fixed delay: under sanitizers a
+/// fixed delay may end before ims has even installed its signal handlers.
+CommandResult run_ims_signalled_when(const std::vector<std::string>& args, const std::function<bool()>& ready,
+                                     int signal = SIGINT);
+
+/// A readiness test for run_ims_signalled_when: `dir` holds at least one entry.
+std::function<bool()> once_not_empty(const std::filesystem::path& dir);
 
 }  // namespace ims::test
