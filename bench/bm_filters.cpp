@@ -18,7 +18,7 @@
 #include <utility>
 #include <vector>
 
-#include "engine/core/convert.hpp"
+#include "core/convert.hpp"
 #include "formats/registry.hpp"
 #include "ops/process/op_registry.hpp"
 

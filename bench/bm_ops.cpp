@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/core/frame.hpp"
+#include "core/frame.hpp"
 #include "ops/process/op_registry.hpp"
 
 namespace ims {

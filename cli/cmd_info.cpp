@@ -4,8 +4,8 @@
 
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
-#include "engine/core/output_file.hpp"
-#include "engine/core/strings.hpp"
+#include "core/output_file.hpp"
+#include "core/strings.hpp"
 #include "engine/series_builder.hpp"
 
 namespace ims::cli {

@@ -5,8 +5,8 @@
 
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
-#include "engine/core/error.hpp"
-#include "engine/core/strings.hpp"
+#include "ims/error.hpp"
+#include "core/strings.hpp"
 #include "formats/registry.hpp"
 #include "ops/process/op_registry.hpp"
 #include "ops/reduce/registry.hpp"

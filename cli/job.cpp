@@ -4,9 +4,9 @@
 #include <set>
 
 #include "engine/budget.hpp"
-#include "engine/core/error.hpp"
-#include "engine/core/output_file.hpp"
-#include "engine/core/strings.hpp"
+#include "ims/error.hpp"
+#include "core/output_file.hpp"
+#include "core/strings.hpp"
 #include "engine/quantile_plan.hpp"
 #include "engine/run.hpp"
 #include "engine/series_builder.hpp"
@@ -159,9 +159,9 @@ void execute(const RunConfig& job, const CommonOptions& common) {
   CommonOptions effective = common;
   if (effective.threads == 0) effective.threads = job.threads;
   if (effective.memory.empty()) effective.memory = job.memory;
-  auto progress = make_stderr_progress(common.quiet);
+  std::shared_ptr<ProgressSink> progress = make_stderr_progress(common.quiet);
   RunOptions options = checking(job, common.memory.empty() ? "memory" : "--memory",
-                                [&] { return effective.run_options(progress.get()); });
+                                [&] { return effective.run_options(progress); });
   options.nframes = job.nframes;
   options.quantile_method =
       checking(job, given_as(job, "method", "--method"), [&] { return parse_quantile_method(job.method); });

@@ -9,9 +9,9 @@
 
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
-#include "engine/core/error.hpp"
-#include "engine/core/output_file.hpp"
-#include "engine/core/strings.hpp"
+#include "ims/error.hpp"
+#include "core/output_file.hpp"
+#include "core/strings.hpp"
 #include "formats/posix_file.hpp"
 #include "ims_version.hpp"
 

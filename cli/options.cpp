@@ -5,10 +5,10 @@
 #include <iostream>
 
 #include "cli/job.hpp"
-#include "engine/core/error.hpp"
-#include "engine/core/logging.hpp"
-#include "engine/core/output_file.hpp"
-#include "engine/core/strings.hpp"
+#include "ims/error.hpp"
+#include "core/logging.hpp"
+#include "core/output_file.hpp"
+#include "core/strings.hpp"
 
 namespace ims::cli {
 
@@ -55,12 +55,12 @@ void CommonOptions::init_logging() const {
   ims::init_logging(quiet ? Verbosity::quiet : verbose ? Verbosity::verbose : Verbosity::normal);
 }
 
-RunOptions CommonOptions::run_options(ProgressSink* progress) const {
+RunOptions CommonOptions::run_options(std::shared_ptr<ProgressSink> progress) const {
   RunOptions options;
   options.threads = threads;
   if (!memory.empty()) options.memory = parse_size(memory, "memory budget");
   if (!memory.empty() && options.memory == 0) throw Error(ErrorKind::usage, "the memory budget must be larger than 0");
-  options.progress = progress;
+  options.progress = std::move(progress);
   options.cancel = &cancel_flag();
   return options;
 }

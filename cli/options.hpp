@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/core/image_series.hpp"
+#include "core/image_series.hpp"
 #include "engine/pipeline.hpp"
 #include "engine/progress.hpp"
 #include "engine/report.hpp"
@@ -46,7 +46,7 @@ struct CommonOptions {
   /// Applies --quiet/--verbose to logging.
   void init_logging() const;
   /// RunOptions with the budget parsed, progress and Ctrl-C wired in.
-  RunOptions run_options(ProgressSink* progress) const;
+  RunOptions run_options(std::shared_ptr<ProgressSink> progress) const;
   /// Writes the report to --report, then prints it whole with -v, else one
   /// summary line (nothing with -q).
   void publish(const RunReport& run_report) const;

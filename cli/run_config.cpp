@@ -8,8 +8,8 @@
 #include <fstream>
 #include <set>
 
-#include "engine/core/error.hpp"
-#include "engine/core/strings.hpp"
+#include "ims/error.hpp"
+#include "core/strings.hpp"
 #include "formats/posix_file.hpp"
 
 namespace ims::cli {

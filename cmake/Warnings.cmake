@@ -36,4 +36,4 @@ endif()
 add_library(ims_project INTERFACE)
 target_link_libraries(ims_project INTERFACE ims_warnings ims_options)
 target_include_directories(ims_project INTERFACE
-  ${PROJECT_SOURCE_DIR} ${PROJECT_BINARY_DIR}/generated)
+  ${PROJECT_SOURCE_DIR} ${PROJECT_SOURCE_DIR}/include ${PROJECT_BINARY_DIR}/generated)

@@ -2,7 +2,7 @@
 
 #include <oneapi/tbb/parallel_for.h>
 
-#include "engine/core/error.hpp"
+#include "ims/error.hpp"
 #include "engine/plan.hpp"
 
 namespace ims {

@@ -7,8 +7,8 @@
 #include <memory>
 #include <vector>
 
-#include "engine/core/frame.hpp"
-#include "engine/core/frame_batch.hpp"
+#include "core/frame.hpp"
+#include "core/frame_batch.hpp"
 #include "ops/reduce/reducer.hpp"
 
 namespace ims {

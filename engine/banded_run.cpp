@@ -5,10 +5,10 @@
 #include <cstring>
 
 #include "engine/budget.hpp"
-#include "engine/core/error.hpp"
-#include "engine/core/logging.hpp"
-#include "engine/core/region_series.hpp"
-#include "engine/core/strings.hpp"
+#include "ims/error.hpp"
+#include "core/logging.hpp"
+#include "core/region_series.hpp"
+#include "core/strings.hpp"
 #include "engine/progress.hpp"
 #include "ops/reduce/registry.hpp"
 

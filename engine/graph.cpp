@@ -12,7 +12,7 @@
 #include <new>
 #include <span>
 
-#include "engine/core/error.hpp"
+#include "ims/error.hpp"
 #include "engine/progress.hpp"
 #include "ops/process/op_chain.hpp"
 
@@ -153,7 +153,9 @@ class StreamingGraph {
       work();
     } catch (Error& e) {
       e.with_frame(frame).with_stage(stage);
-      fail(std::make_exception_ptr(e));
+      // The exception in flight, not a copy: a caller's exception nested in
+      // it (ErrorKind::callback) reaches the caller.
+      fail(std::current_exception());
     } catch (const std::bad_alloc&) {
       fail(std::make_exception_ptr(
           Error(ErrorKind::resource, "out of memory").with_frame(frame).with_stage(stage)));

@@ -27,7 +27,7 @@
 #include <memory>
 #include <vector>
 
-#include "engine/core/error.hpp"
+#include "ims/error.hpp"
 #include "ops/reduce/holistic/order_key.hpp"
 #include "ops/reduce/holistic/quantile_math.hpp"
 #include "ops/reduce/reducer.hpp"

@@ -10,9 +10,9 @@
 #include <optional>
 
 #include "engine/budget.hpp"
-#include "engine/core/error.hpp"
-#include "engine/core/logging.hpp"
-#include "engine/core/strings.hpp"
+#include "ims/error.hpp"
+#include "core/logging.hpp"
+#include "core/strings.hpp"
 #include "engine/histogram_passes.hpp"
 #include "engine/progress.hpp"
 #include "ops/reduce/holistic/quantile.hpp"

@@ -11,9 +11,9 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/core/error.hpp"
-#include "engine/core/image_series.hpp"
-#include "engine/core/series_writer.hpp"
+#include "ims/error.hpp"
+#include "core/image_series.hpp"
+#include "core/series_writer.hpp"
 #include "ops/process/op_chain.hpp"
 #include "ops/reduce/reducer.hpp"
 
@@ -58,7 +58,7 @@ struct RunOptions {
   std::uint64_t memory = 0;         ///< budget in bytes; 0 = a quarter of RAM
   std::size_t nframes = 0;          ///< use the first N frames; 0 = all (hexrd's nframes)
   std::size_t batch_frames = 0;     ///< frames per batch; 0 = the planner decides
-  ProgressSink* progress = nullptr; ///< optional
+  std::shared_ptr<ProgressSink> progress;  ///< optional; shared by the runs an op image needs
   /// What progress bars call the run; empty: the source (its describe()).
   std::string label;
   /// Called, when set, with the report of every run made to compute an op's
@@ -76,7 +76,7 @@ struct RunOptions {
   /// once to each result instead of to every frame (engine/pixel_moves.hpp);
   /// false applies them to every frame (the two must agree).
   bool move_pixel_ops = true;
-  /// Lets a chain that is one pixel map (engine/core/pixel_map.hpp) run
+  /// Lets a chain that is one pixel map (core/pixel_map.hpp) run
   /// inside the reducers' folds when it runs by tile; false computes its
   /// rows tile by tile first (the two must agree).
   bool fold_pixel_maps = true;

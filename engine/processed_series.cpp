@@ -1,8 +1,8 @@
 #include "engine/processed_series.hpp"
 
-#include "engine/core/error.hpp"
-#include "engine/core/frame_list_series.hpp"
-#include "engine/core/region_series.hpp"
+#include "ims/error.hpp"
+#include "core/frame_list_series.hpp"
+#include "core/region_series.hpp"
 
 namespace ims {
 

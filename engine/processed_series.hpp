@@ -14,7 +14,7 @@
 
 #include <oneapi/tbb/enumerable_thread_specific.h>
 
-#include "engine/core/image_series.hpp"
+#include "core/image_series.hpp"
 #include "engine/pipeline.hpp"
 #include "ops/process/op_chain.hpp"
 

@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <string>
 
-#include "engine/core/logging.hpp"
+#include "core/logging.hpp"
 
 namespace ims {
 

@@ -5,9 +5,9 @@
 
 #include "engine/accumulation.hpp"
 #include "engine/budget.hpp"
-#include "engine/core/checked.hpp"
-#include "engine/core/error.hpp"
-#include "engine/core/strings.hpp"
+#include "core/checked.hpp"
+#include "ims/error.hpp"
+#include "core/strings.hpp"
 #include "engine/plan.hpp"
 
 namespace ims {

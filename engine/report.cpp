@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <sstream>
 
-#include "engine/core/strings.hpp"
+#include "core/strings.hpp"
 
 namespace ims {
 

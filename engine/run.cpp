@@ -8,9 +8,9 @@
 
 #include "engine/banded_run.hpp"
 #include "engine/budget.hpp"
-#include "engine/core/error.hpp"
-#include "engine/core/logging.hpp"
-#include "engine/core/strings.hpp"
+#include "ims/error.hpp"
+#include "core/logging.hpp"
+#include "core/strings.hpp"
 #include "engine/histogram_select.hpp"
 #include "engine/pixel_moves.hpp"
 #include "engine/processed_series.hpp"

@@ -1,9 +1,9 @@
 #include "engine/series_builder.hpp"
 
-#include "engine/core/error.hpp"
-#include "engine/core/frame_list_series.hpp"
-#include "engine/core/logging.hpp"
-#include "engine/core/slice.hpp"
+#include "ims/error.hpp"
+#include "core/frame_list_series.hpp"
+#include "core/logging.hpp"
+#include "core/slice.hpp"
 #include "formats/image_file.hpp"
 #include "ops/reduce/registry.hpp"
 
@@ -92,9 +92,19 @@ bool names_a_statistic(const std::string& text) {
   }
 }
 
+using MemoryImages = std::vector<std::pair<std::string, std::shared_ptr<LazyImage>>>;
+
 ImageResolver resolver_for(std::shared_ptr<const ImageSeries> source, OpList before, RunOptions options,
-                           std::string where) {
-  return [source, before, options, where](const std::string& text, FrameInfo input, const Params& params) {
+                           std::string where, MemoryImages memory) {
+  return [source, before, options, where, memory](const std::string& text, FrameInfo input, const Params& params) {
+    for (const auto& [key, image] : memory) {
+      if (key != text) continue;
+      if (params.has("frames")) {
+        throw Error(ErrorKind::usage, "frames= picks the frames a statistic is computed over; " + text +
+                                          " is an image in memory");
+      }
+      return image;
+    }
     if (names_a_statistic(text) && !names_a_file(text)) {
       const std::string frames = params.has("frames") ? params.get_string("frames") : "";
       return statistic_image(text, frames, input, source, before, options, where);
@@ -124,7 +134,7 @@ std::shared_ptr<const ProcessedImageSeries> build_series(const SeriesRecipe& rec
   for (std::size_t i = 0; i < recipe.ops.size(); ++i) {
     const std::string where =
         i < recipe.op_names.size() ? recipe.op_names[i] : "ops[" + std::to_string(i) + "]." + recipe.ops[i].name;
-    auto op = make_op(recipe.ops[i], info, resolver_for(recipe.source, ops, options, where), where);
+    auto op = make_op(recipe.ops[i], info, resolver_for(recipe.source, ops, options, where, recipe.images), where);
     info = op->output_info(info);
     ops.push_back(std::move(op));
   }

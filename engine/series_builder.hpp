@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/core/output_file.hpp"
+#include "core/output_file.hpp"
 #include "engine/processed_series.hpp"
 #include "engine/run.hpp"
 #include "ops/process/op_registry.hpp"
@@ -25,6 +25,9 @@ struct SeriesRecipe {
   std::vector<OpSpec> ops;  ///< in order
   /// How errors name each op (its YAML path or position); default "ops[i].name".
   std::vector<std::string> op_names;
+  /// Images in memory that op texts name by key ("dark=memory#1"): the C++
+  /// and Python APIs' images, checked like files.
+  std::vector<std::pair<std::string, std::shared_ptr<LazyImage>>> images;
 };
 
 /// Throws usage/not_found/format ims::Errors naming the op and the file.

@@ -4,10 +4,10 @@
 
 #include <filesystem>
 
-#include "engine/core/error.hpp"
-#include "engine/core/logging.hpp"
-#include "engine/core/output_file.hpp"
-#include "engine/core/temp_files.hpp"
+#include "ims/error.hpp"
+#include "core/logging.hpp"
+#include "core/output_file.hpp"
+#include "core/temp_files.hpp"
 #include "engine/run.hpp"
 #include "formats/registry.hpp"
 

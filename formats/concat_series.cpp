@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "engine/core/checked.hpp"
-#include "engine/core/error.hpp"
+#include "core/checked.hpp"
+#include "ims/error.hpp"
 
 namespace ims {
 

@@ -4,7 +4,7 @@
 #include <filesystem>
 #include <memory>
 
-#include "engine/core/error.hpp"
+#include "ims/error.hpp"
 #include "formats/npy/npy_header.hpp"
 #include "formats/npz/npz_reader.hpp"
 #include "formats/registry.hpp"

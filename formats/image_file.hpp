@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/core/frame.hpp"
+#include "core/frame.hpp"
 
 namespace ims {
 

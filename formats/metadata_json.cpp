@@ -2,7 +2,7 @@
 
 #include <cstring>
 
-#include "engine/core/error.hpp"
+#include "ims/error.hpp"
 
 namespace ims {
 

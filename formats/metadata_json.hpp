@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "engine/core/metadata.hpp"
+#include "ims/metadata.hpp"
 
 namespace ims {
 

@@ -13,8 +13,8 @@
 #include <cstring>
 #include <utility>
 
-#include "engine/core/error.hpp"
-#include "engine/core/output_file.hpp"
+#include "ims/error.hpp"
+#include "core/output_file.hpp"
 
 namespace ims {
 

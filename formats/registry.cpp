@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "engine/core/error.hpp"
-#include "engine/core/strings.hpp"
+#include "ims/error.hpp"
+#include "core/strings.hpp"
 #include "formats/concat_series.hpp"
 
 namespace ims {

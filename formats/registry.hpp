@@ -7,9 +7,9 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/core/image_series.hpp"
-#include "engine/core/params.hpp"
-#include "engine/core/series_writer.hpp"
+#include "core/image_series.hpp"
+#include "core/params.hpp"
+#include "core/series_writer.hpp"
 
 namespace ims {
 

@@ -1,7 +1,7 @@
 #include "formats/array/array_series.hpp"
 
-#include "engine/core/checked.hpp"
-#include "engine/core/region_series.hpp"
+#include "core/checked.hpp"
+#include "core/region_series.hpp"
 #include "formats/builtin.hpp"
 
 namespace ims {

@@ -6,7 +6,7 @@
 #include <memory>
 #include <vector>
 
-#include "engine/core/image_series.hpp"
+#include "core/image_series.hpp"
 
 namespace ims {
 

@@ -6,9 +6,9 @@
 #include <fstream>
 #include <sstream>
 
-#include "engine/core/checked.hpp"
-#include "engine/core/error.hpp"
-#include "engine/core/strings.hpp"
+#include "core/checked.hpp"
+#include "ims/error.hpp"
+#include "core/strings.hpp"
 #include "formats/metadata_json.hpp"
 #include "formats/posix_file.hpp"
 

@@ -13,9 +13,9 @@
 #include <optional>
 #include <string>
 
-#include "engine/core/frame.hpp"
-#include "engine/core/metadata.hpp"
-#include "engine/core/params.hpp"
+#include "core/frame.hpp"
+#include "ims/metadata.hpp"
+#include "core/params.hpp"
 
 namespace ims {
 

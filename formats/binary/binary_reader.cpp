@@ -2,8 +2,8 @@
 #include <cstring>
 #include <filesystem>
 
-#include "engine/core/error.hpp"
-#include "engine/core/region_series.hpp"
+#include "ims/error.hpp"
+#include "core/region_series.hpp"
 #include "formats/binary/binary.hpp"
 #include "formats/binary/binary_layout.hpp"
 #include "formats/posix_file.hpp"

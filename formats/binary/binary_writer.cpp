@@ -2,9 +2,9 @@
 #include <filesystem>
 #include <vector>
 
-#include "engine/core/error.hpp"
-#include "engine/core/logging.hpp"
-#include "engine/core/output_file.hpp"
+#include "ims/error.hpp"
+#include "core/logging.hpp"
+#include "core/output_file.hpp"
 #include "formats/binary/binary.hpp"
 #include "formats/binary/binary_layout.hpp"
 #include "formats/posix_file.hpp"

@@ -10,8 +10,8 @@
 #include <cstdint>
 #include <string>
 
-#include "engine/core/error.hpp"
-#include "engine/core/strings.hpp"
+#include "ims/error.hpp"
+#include "core/strings.hpp"
 #include "formats/codec/codec.hpp"
 
 namespace ims::codec {

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/core/error.hpp"
+#include "ims/error.hpp"
 #include "formats/codec/codec.hpp"
 
 namespace ims::codec {

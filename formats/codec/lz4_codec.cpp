@@ -10,7 +10,7 @@
 #include <cstring>
 #include <string>
 
-#include "engine/core/error.hpp"
+#include "ims/error.hpp"
 #include "formats/codec/codec.hpp"
 
 namespace ims::codec {

@@ -12,7 +12,7 @@
 #include <string>
 #include <utility>
 
-#include "engine/core/error.hpp"
+#include "ims/error.hpp"
 #include "formats/codec/codec.hpp"
 
 namespace ims::codec {

@@ -5,8 +5,8 @@
 #include <exception>
 #include <optional>
 
-#include "engine/core/checked.hpp"
-#include "engine/core/logging.hpp"
+#include "core/checked.hpp"
+#include "core/logging.hpp"
 #include "formats/hdf5/h5_types.hpp"
 
 namespace ims::h5 {

@@ -4,7 +4,7 @@
 // variable-length strings, h5py's bool enum; a nested map is a subgroup that
 // holds only attributes.
 
-#include "engine/core/metadata.hpp"
+#include "ims/metadata.hpp"
 #include "formats/hdf5/h5_handle.hpp"
 
 namespace ims::h5 {

@@ -2,7 +2,7 @@
 
 #include <cstring>
 
-#include "engine/core/strings.hpp"
+#include "core/strings.hpp"
 #include "formats/codec/codec.hpp"
 
 namespace ims::h5 {

@@ -3,7 +3,7 @@
 #include <mutex>
 #include <vector>
 
-#include "engine/core/strings.hpp"
+#include "core/strings.hpp"
 #include "formats/hdf5/h5_filter_plugins.hpp"
 
 namespace ims::h5 {

@@ -9,7 +9,7 @@
 #include <string>
 #include <utility>
 
-#include "engine/core/error.hpp"
+#include "ims/error.hpp"
 
 namespace ims::h5 {
 

@@ -4,7 +4,7 @@
 #include <optional>
 #include <string>
 
-#include "engine/core/dtype.hpp"
+#include "ims/dtype.hpp"
 #include "formats/hdf5/h5_handle.hpp"
 
 namespace ims::h5 {

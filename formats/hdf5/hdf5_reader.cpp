@@ -3,10 +3,10 @@
 #include <cstring>
 #include <filesystem>
 
-#include "engine/core/checked.hpp"
-#include "engine/core/logging.hpp"
-#include "engine/core/slice.hpp"
-#include "engine/core/strings.hpp"
+#include "core/checked.hpp"
+#include "core/logging.hpp"
+#include "core/slice.hpp"
+#include "core/strings.hpp"
 #include "formats/hdf5/h5_attributes.hpp"
 #include "formats/hdf5/h5_filters.hpp"
 #include "formats/hdf5/h5_types.hpp"

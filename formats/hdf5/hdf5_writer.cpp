@@ -2,7 +2,7 @@
 
 #include <cstring>
 
-#include "engine/core/output_file.hpp"
+#include "core/output_file.hpp"
 #include "formats/hdf5/h5_attributes.hpp"
 #include "formats/hdf5/h5_file.hpp"
 #include "formats/hdf5/h5_types.hpp"

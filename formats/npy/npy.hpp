@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "engine/core/image_series.hpp"
-#include "engine/core/series_writer.hpp"
+#include "core/image_series.hpp"
+#include "core/series_writer.hpp"
 
 namespace ims {
 

@@ -5,9 +5,9 @@
 #include <cstring>
 #include <string_view>
 
-#include "engine/core/checked.hpp"
-#include "engine/core/error.hpp"
-#include "engine/core/strings.hpp"
+#include "core/checked.hpp"
+#include "ims/error.hpp"
+#include "core/strings.hpp"
 
 namespace ims {
 

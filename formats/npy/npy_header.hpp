@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/core/dtype.hpp"
+#include "ims/dtype.hpp"
 
 namespace ims {
 

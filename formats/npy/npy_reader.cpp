@@ -1,7 +1,7 @@
 #include <cstring>
 
-#include "engine/core/error.hpp"
-#include "engine/core/region_series.hpp"
+#include "ims/error.hpp"
+#include "core/region_series.hpp"
 #include "formats/npy/npy.hpp"
 #include "formats/npy/npy_header.hpp"
 #include "formats/posix_file.hpp"

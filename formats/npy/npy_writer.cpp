@@ -1,9 +1,9 @@
 #include <cstring>
 
-#include "engine/core/error.hpp"
-#include "engine/core/logging.hpp"
-#include "engine/core/output_file.hpp"
-#include "engine/core/strings.hpp"
+#include "ims/error.hpp"
+#include "core/logging.hpp"
+#include "core/output_file.hpp"
+#include "core/strings.hpp"
 #include "formats/npy/npy.hpp"
 #include "formats/npy/npy_header.hpp"
 #include "formats/posix_file.hpp"

@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <memory>
 
-#include "engine/core/error.hpp"
+#include "ims/error.hpp"
 #include "formats/posix_file.hpp"
 
 namespace ims {

@@ -5,8 +5,8 @@
 
 #include <zip.h>
 
-#include "engine/core/error.hpp"
-#include "engine/core/output_file.hpp"
+#include "ims/error.hpp"
+#include "core/output_file.hpp"
 #include "formats/builtin.hpp"
 #include "formats/npy/npy_header.hpp"
 #include "formats/posix_file.hpp"

@@ -5,9 +5,9 @@
 #include <limits>
 #include <type_traits>
 
-#include "engine/core/checked.hpp"
-#include "engine/core/convert.hpp"
-#include "engine/core/error.hpp"
+#include "core/checked.hpp"
+#include "core/convert.hpp"
+#include "ims/error.hpp"
 #include "formats/builtin.hpp"
 #include "formats/random/poisson_table.hpp"
 #include "formats/random/rng.hpp"

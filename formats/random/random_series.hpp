@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <memory>
 
-#include "engine/core/image_series.hpp"
+#include "core/image_series.hpp"
 
 namespace ims {
 

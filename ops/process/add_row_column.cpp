@@ -12,7 +12,7 @@
 #include <cstring>
 #include <string>
 
-#include "engine/core/error.hpp"
+#include "ims/error.hpp"
 #include "ops/process/geometry.hpp"
 
 namespace ims {

@@ -1,7 +1,7 @@
 // The arithmetic ops' registry entries (see builtin.hpp), and the helpers
 // their files share (arithmetic.hpp).
 
-#include "engine/core/error.hpp"
+#include "ims/error.hpp"
 #include "ops/process/arithmetic.hpp"
 #include "ops/process/builtin.hpp"
 

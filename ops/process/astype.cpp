@@ -4,14 +4,14 @@
 // truncates toward zero. Where numpy is undefined (float -> integer out of
 // range, or NaN: it gives whatever the CPU's conversion gives, e.g. INT_MIN)
 // ims saturates at the integer's range and makes NaN 0, as --dtype does
-// (engine/core/convert.hpp); this file's kernel is the same conversion,
+// (core/convert.hpp); this file's kernel is the same conversion,
 // written so that GCC vectorises it.
 
 #include <cstring>
 #include <limits>
 #include <type_traits>
 
-#include "engine/core/error.hpp"
+#include "ims/error.hpp"
 #include "ops/process/arithmetic.hpp"
 #include "ops/process/pixel_kernels.hpp"
 

@@ -14,7 +14,7 @@
 #include <sstream>
 #include <type_traits>
 
-#include "engine/core/error.hpp"
+#include "ims/error.hpp"
 #include "ops/process/arithmetic.hpp"
 #include "ops/process/numpy_promotion.hpp"
 #include "ops/process/pixel_kernels.hpp"

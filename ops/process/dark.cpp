@@ -4,8 +4,8 @@
 // clamp can see it (a pixel 3 counts below the dark becomes 65533): ims
 // clamps at 0 by default and reproduces hexrd with mode=wrap.
 
-#include "engine/core/error.hpp"
-#include "engine/core/pixel_map.hpp"
+#include "ims/error.hpp"
+#include "core/pixel_map.hpp"
 #include "ops/process/arithmetic.hpp"
 #include "ops/process/numpy_promotion.hpp"
 #include "ops/process/pixel_kernels.hpp"

@@ -2,8 +2,8 @@
 
 #include <charconv>
 
-#include "engine/core/error.hpp"
-#include "engine/core/strings.hpp"
+#include "ims/error.hpp"
+#include "core/strings.hpp"
 
 namespace ims::filters {
 

@@ -26,8 +26,8 @@
 #include <type_traits>
 #include <vector>
 
-#include "engine/core/frame.hpp"
-#include "engine/core/params.hpp"
+#include "core/frame.hpp"
+#include "core/params.hpp"
 
 namespace ims::filters {
 

@@ -18,7 +18,7 @@
 #include <string>
 #include <utility>
 
-#include "engine/core/error.hpp"
+#include "ims/error.hpp"
 #include "ops/process/geometry.hpp"
 
 namespace ims {

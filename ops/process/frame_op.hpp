@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "engine/core/frame.hpp"
-#include "engine/core/image_series.hpp"
-#include "engine/core/pixel_map.hpp"
+#include "core/frame.hpp"
+#include "core/image_series.hpp"
+#include "core/pixel_map.hpp"
 
 namespace ims {
 

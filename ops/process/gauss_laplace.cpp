@@ -12,7 +12,7 @@
 
 #include <type_traits>
 
-#include "engine/core/error.hpp"
+#include "ims/error.hpp"
 #include "ops/process/filter_kernels.hpp"
 #include "ops/process/filter_ops.hpp"
 

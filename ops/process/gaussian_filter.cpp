@@ -3,7 +3,7 @@
 // frame. Output dtype = input dtype, as scipy (integers truncate, see
 // filters::filter_cast).
 
-#include "engine/core/error.hpp"
+#include "ims/error.hpp"
 #include "ops/process/filter_kernels.hpp"
 #include "ops/process/filter_ops.hpp"
 

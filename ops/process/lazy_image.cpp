@@ -1,6 +1,6 @@
 #include "ops/process/lazy_image.hpp"
 
-#include "engine/core/error.hpp"
+#include "ims/error.hpp"
 
 namespace ims {
 

@@ -7,7 +7,7 @@
 #include <mutex>
 #include <type_traits>
 
-#include "engine/core/error.hpp"
+#include "ims/error.hpp"
 #include "ops/process/arithmetic.hpp"
 #include "ops/process/pixel_kernels.hpp"
 

@@ -22,7 +22,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "engine/core/error.hpp"
+#include "ims/error.hpp"
 #include "ops/process/filter_kernels.hpp"
 #include "ops/process/filter_ops.hpp"
 

@@ -7,7 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "engine/core/dtype.hpp"
+#include "ims/dtype.hpp"
 
 namespace ims {
 

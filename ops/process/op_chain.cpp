@@ -4,7 +4,7 @@
 #include <array>
 #include <cstring>
 
-#include "engine/core/error.hpp"
+#include "ims/error.hpp"
 
 namespace ims {
 

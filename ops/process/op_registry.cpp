@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "engine/core/error.hpp"
-#include "engine/core/strings.hpp"
+#include "ims/error.hpp"
+#include "core/strings.hpp"
 
 namespace ims {
 

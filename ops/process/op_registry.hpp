@@ -13,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/core/params.hpp"
+#include "core/params.hpp"
 #include "ops/process/frame_op.hpp"
 #include "ops/process/lazy_image.hpp"
 

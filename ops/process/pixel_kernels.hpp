@@ -10,8 +10,8 @@
 #include <span>
 #include <string>
 
-#include "engine/core/error.hpp"
-#include "engine/core/frame.hpp"
+#include "ims/error.hpp"
+#include "core/frame.hpp"
 #include "ops/process/frame_op.hpp"
 
 namespace ims {

@@ -13,8 +13,8 @@
 #include <optional>
 #include <string>
 
-#include "engine/core/error.hpp"
-#include "engine/core/strings.hpp"
+#include "ims/error.hpp"
+#include "core/strings.hpp"
 #include "ops/process/geometry.hpp"
 
 namespace ims {

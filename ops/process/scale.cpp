@@ -2,7 +2,7 @@
 // promotion of the two dtypes but at least float32 (u16 * f32 -> f32, u16 *
 // u16 -> f32 rather than numpy's wrapping uint16, u32 * f32 -> f64).
 
-#include "engine/core/error.hpp"
+#include "ims/error.hpp"
 #include "ops/process/arithmetic.hpp"
 #include "ops/process/numpy_promotion.hpp"
 #include "ops/process/pixel_kernels.hpp"

@@ -7,8 +7,8 @@
 #include <cstring>
 #include <string>
 
-#include "engine/core/error.hpp"
-#include "engine/core/strings.hpp"
+#include "ims/error.hpp"
+#include "core/strings.hpp"
 #include "ops/process/geometry.hpp"
 
 namespace ims {

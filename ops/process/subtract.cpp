@@ -7,7 +7,7 @@
 // - image: numpy's promotion of the two dtypes, at least float32 (u16 - u16
 //   -> f32, u16 - f32 -> f32, u32 - u16 -> f64, anything - f64 -> f64).
 
-#include "engine/core/error.hpp"
+#include "ims/error.hpp"
 #include "ops/process/arithmetic.hpp"
 #include "ops/process/numpy_promotion.hpp"
 #include "ops/process/pixel_kernels.hpp"

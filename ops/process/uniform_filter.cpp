@@ -11,7 +11,7 @@
 // outputs), so ims runs the same recurrence: along axis 0 on whole rows at
 // once (vectorised over the columns), along axis 1 on each extended row.
 
-#include "engine/core/error.hpp"
+#include "ims/error.hpp"
 #include "ops/process/filter_kernels.hpp"
 #include "ops/process/filter_ops.hpp"
 

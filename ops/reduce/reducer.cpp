@@ -1,6 +1,6 @@
 #include "ops/reduce/reducer.hpp"
 
-#include "engine/core/error.hpp"
+#include "ims/error.hpp"
 
 namespace ims {
 

@@ -12,9 +12,9 @@
 #include <optional>
 #include <string>
 
-#include "engine/core/bytes.hpp"
-#include "engine/core/frame.hpp"
-#include "engine/core/frame_batch.hpp"
+#include "core/bytes.hpp"
+#include "core/frame.hpp"
+#include "core/frame_batch.hpp"
 
 namespace ims {
 

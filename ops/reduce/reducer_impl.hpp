@@ -1,7 +1,7 @@
 #pragma once
 // Template definitions for reducer.hpp.
 
-#include "engine/core/convert.hpp"
+#include "core/convert.hpp"
 
 namespace ims {
 

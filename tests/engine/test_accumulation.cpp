@@ -5,7 +5,7 @@
 
 #include <cstring>
 
-#include "engine/core/error.hpp"
+#include "ims/error.hpp"
 #include "engine/run.hpp"
 #include "ops/reduce/registry.hpp"
 #include "support/check.hpp"

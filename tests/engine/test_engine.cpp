@@ -6,7 +6,7 @@
 #include <atomic>
 #include <cstring>
 
-#include "engine/core/error.hpp"
+#include "ims/error.hpp"
 #include "engine/plan.hpp"
 #include "engine/progress.hpp"
 #include "engine/run.hpp"
@@ -296,7 +296,7 @@ TEST(Engine, ReportAndProgressDescribeTheRun) {
   auto stack = test::random_stack<std::uint16_t>(40, shape, 9);
   CountingProgress progress;
   RunOptions o;
-  o.progress = &progress;
+  o.progress = std::shared_ptr<ProgressSink>(&progress, [](ProgressSink*) {});  // not owned
   o.threads = 2;
   auto result = run(pipeline_for(test::as_series(stack, shape), {"max", "mean"}), o);
   const RunReport& r = result.report;

@@ -13,7 +13,7 @@
 #include <cstring>
 #include <limits>
 
-#include "engine/core/error.hpp"
+#include "ims/error.hpp"
 #include "engine/run.hpp"
 #include "ops/reduce/registry.hpp"
 #include "support/check.hpp"

@@ -20,7 +20,7 @@
 #include <vector>
 
 #include "engine/accumulation.hpp"
-#include "engine/core/error.hpp"
+#include "ims/error.hpp"
 #include "engine/histogram_passes.hpp"
 #include "engine/progress.hpp"
 #include "engine/run.hpp"
@@ -460,7 +460,7 @@ TEST(HistogramSelectPlan, EveryPassReportsProgressAndNframesApplies) {
   RecordingProgress progress;
   RunOptions o = options_for(QuantileMethod::histogram, 2);
   o.nframes = 9;
-  o.progress = &progress;
+  o.progress = std::shared_ptr<ProgressSink>(&progress, [](ProgressSink*) {});  // not owned
   const RunResult got = run(pipeline, o);
   const std::size_t passes = passes_of(got);
   ASSERT_EQ(progress.labels.size(), passes);

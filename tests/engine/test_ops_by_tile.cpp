@@ -15,7 +15,7 @@
 #include <cmath>
 #include <cstring>
 
-#include "engine/core/error.hpp"
+#include "ims/error.hpp"
 #include "engine/run.hpp"
 #include "ops/reduce/registry.hpp"
 #include "support/check.hpp"

@@ -9,8 +9,8 @@
 #include <filesystem>
 #include <fstream>
 
-#include "engine/core/error.hpp"
-#include "engine/core/frame_list_series.hpp"
+#include "ims/error.hpp"
+#include "core/frame_list_series.hpp"
 #include "engine/processed_series.hpp"
 #include "engine/run.hpp"
 #include "engine/series_builder.hpp"

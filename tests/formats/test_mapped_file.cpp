@@ -5,7 +5,7 @@
 
 #include <fstream>
 
-#include "engine/core/output_file.hpp"
+#include "core/output_file.hpp"
 #include "formats/posix_file.hpp"
 #include "support/paths.hpp"
 

@@ -3,7 +3,7 @@
 #include <cstring>
 #include <fstream>
 
-#include "engine/core/error.hpp"
+#include "ims/error.hpp"
 #include "engine/run.hpp"
 #include "formats/npy/npy.hpp"
 #include "formats/npy/npy_header.hpp"

@@ -5,7 +5,7 @@
 #include <fstream>
 #include <iterator>
 
-#include "engine/core/error.hpp"
+#include "ims/error.hpp"
 #include "formats/npy/npy_header.hpp"
 #include "formats/npz/npz_reader.hpp"
 #include "formats/registry.hpp"

@@ -8,8 +8,8 @@
 #include <fstream>
 
 #include "engine/accumulation.hpp"
-#include "engine/core/checked.hpp"
-#include "engine/core/error.hpp"
+#include "core/checked.hpp"
+#include "ims/error.hpp"
 #include "formats/array/array_series.hpp"
 #include "formats/image_file.hpp"
 #include "formats/registry.hpp"

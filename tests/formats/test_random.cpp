@@ -3,7 +3,7 @@
 #include <cmath>
 #include <cstring>
 
-#include "engine/core/error.hpp"
+#include "ims/error.hpp"
 #include "formats/registry.hpp"
 
 namespace ims {

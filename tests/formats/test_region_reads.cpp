@@ -7,7 +7,7 @@
 #include <cstring>
 #include <fstream>
 
-#include "engine/core/error.hpp"
+#include "ims/error.hpp"
 #include "engine/run.hpp"
 #include "formats/concat_series.hpp"
 #include "formats/npy/npy.hpp"

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "engine/core/error.hpp"
+#include "ims/error.hpp"
 #include "formats/registry.hpp"
 #include "support/paths.hpp"
 

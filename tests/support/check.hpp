@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/core/frame.hpp"
+#include "core/frame.hpp"
 #include "support/oracle.hpp"
 
 namespace ims::test {

@@ -3,7 +3,7 @@
 
 #include <ostream>
 
-#include "engine/core/metadata.hpp"
+#include "ims/metadata.hpp"
 
 namespace ims {
 

@@ -8,8 +8,8 @@
 #include <functional>
 #include <vector>
 
-#include "engine/core/error.hpp"
-#include "engine/core/region_series.hpp"
+#include "ims/error.hpp"
+#include "core/region_series.hpp"
 
 namespace ims::test {
 

@@ -9,7 +9,7 @@
 #include <type_traits>
 #include <vector>
 
-#include "engine/core/pixel_map.hpp"
+#include "core/pixel_map.hpp"
 #include "ops/reduce/registry.hpp"
 
 namespace ims {

@@ -7,7 +7,7 @@
 #include <limits>
 #include <type_traits>
 
-#include "engine/core/pixel_map.hpp"
+#include "core/pixel_map.hpp"
 #include "ops/reduce/registry.hpp"
 
 namespace ims {

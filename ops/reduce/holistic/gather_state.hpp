@@ -13,7 +13,7 @@
 #include <memory>
 #include <vector>
 
-#include "engine/core/bytes.hpp"
+#include "core/bytes.hpp"
 #include "ops/reduce/reducer.hpp"
 
 namespace ims {

@@ -3,7 +3,7 @@
 #include <charconv>
 #include <cmath>
 
-#include "engine/core/error.hpp"
+#include "ims/error.hpp"
 #include "ops/reduce/builtin.hpp"
 #include "ops/reduce/holistic/quantile_reducer.hpp"
 

@@ -15,7 +15,7 @@
 #include <thread>
 #include <vector>
 
-#include "engine/core/error.hpp"
+#include "ims/error.hpp"
 #include "formats/codec/codec.hpp"
 
 namespace ims::codec {

@@ -10,7 +10,7 @@
 #include <fstream>
 #include <thread>
 
-#include "engine/core/error.hpp"
+#include "ims/error.hpp"
 #include "engine/run.hpp"
 #include "support/h5_make.hpp"
 #include "formats/npy/npy.hpp"

@@ -17,8 +17,8 @@
 #include <tuple>
 #include <type_traits>
 
-#include "engine/core/convert.hpp"
-#include "engine/core/error.hpp"
+#include "core/convert.hpp"
+#include "ims/error.hpp"
 #include "formats/registry.hpp"
 #include "ops/process/numpy_promotion.hpp"
 #include "ops/process/op_chain.hpp"

@@ -22,7 +22,7 @@
 #include <thread>
 #include <vector>
 
-#include "engine/core/error.hpp"
+#include "ims/error.hpp"
 #include "formats/registry.hpp"
 #include "ops/process/op_registry.hpp"
 #include "support/hexrd_fixtures.hpp"

@@ -19,7 +19,7 @@
 #include <utility>
 #include <vector>
 
-#include "engine/core/error.hpp"
+#include "ims/error.hpp"
 #include "formats/registry.hpp"
 #include "ops/process/op_chain.hpp"
 #include "ops/process/op_registry.hpp"

@@ -9,7 +9,7 @@
 #include <cstring>
 #include <random>
 
-#include "engine/core/error.hpp"
+#include "ims/error.hpp"
 #include "ops/process/op_chain.hpp"
 #include "ops/process/op_registry.hpp"
 #include "support/ops.hpp"

@@ -22,8 +22,8 @@
 #include <type_traits>
 #include <vector>
 
-#include "engine/core/error.hpp"
-#include "engine/core/region_series.hpp"
+#include "ims/error.hpp"
+#include "core/region_series.hpp"
 #include "engine/plan.hpp"
 #include "ops/process/frame_op.hpp"
 #include "engine/run.hpp"

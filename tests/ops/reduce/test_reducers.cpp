@@ -6,7 +6,7 @@
 #include <cmath>
 #include <cstring>
 
-#include "engine/core/error.hpp"
+#include "ims/error.hpp"
 #include "ops/reduce/registry.hpp"
 #include "support/generate.hpp"
 #include "support/check.hpp"
