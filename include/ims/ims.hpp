@@ -17,10 +17,11 @@
 #include "ims/results.hpp"
 #include "ims/series.hpp"
 #include "ims/settings.hpp"
+#include "ims/version.hpp"
 
 namespace ims {
 
-/// The library's version, "0.1.0" (the headers' is IMS_VERSION in ims/version.hpp).
+/// The library's version, "0.1.0" (the headers' is IMS_VERSION, ims/version.hpp).
 const char* version() noexcept;
 
 }  // namespace ims
