@@ -3,6 +3,7 @@
 #include <chrono>
 #include <set>
 
+#include "api/op_spec.hpp"
 #include "api/run_settings.hpp"
 #include "core/output_file.hpp"
 #include "core/strings.hpp"
@@ -15,6 +16,20 @@
 #include "ops/reduce/registry.hpp"
 
 namespace ims {
+
+Report api::public_report(const RunReport& report) {
+  Report out;
+  out.frames = report.frames;
+  out.bytes = report.bytes;
+  out.wall_seconds = report.wall_seconds;
+  out.cpu_seconds = report.cpu_seconds;
+  out.peak_rss_bytes = report.peak_rss_bytes;
+  out.quantile_method = report.plan.quantiles;
+  out.summary = report.summary();
+  out.text = report.to_text();
+  out.json = report.to_json();
+  return out;
+}
 
 const char* version() noexcept { return kVersion; }
 
@@ -40,25 +55,6 @@ void Results::add(std::string name, Image image) { images_.emplace_back(std::mov
 
 namespace {
 
-std::vector<std::string> key_values(const Options& options) {
-  std::vector<std::string> items;
-  for (const auto& [key, value] : options) items.push_back(key + "=" + value);
-  return items;
-}
-
-Report public_report(const RunReport& report) {
-  Report out;
-  out.frames = report.frames;
-  out.bytes = report.bytes;
-  out.wall_seconds = report.wall_seconds;
-  out.cpu_seconds = report.cpu_seconds;
-  out.peak_rss_bytes = report.peak_rss_bytes;
-  out.quantile_method = report.plan.quantiles;
-  out.summary = report.summary();
-  out.text = report.to_text();
-  out.json = report.to_json();
-  return out;
-}
 
 std::vector<std::shared_ptr<const Reducer>> make_reducers(const std::vector<std::string>& statistics, FrameInfo input,
                                                           const std::string& dtype) {
@@ -140,7 +136,7 @@ Results stats(const Series& series, const std::vector<std::string>& statistics, 
     image.metadata().set("statistic", pipeline.reducers[i]->name());
     results.add(pipeline.reducers[i]->name(), std::move(image));
   }
-  results.report() = public_report(run_result.report);
+  results.report() = api::public_report(run_result.report);
   return results;
 }
 
@@ -152,7 +148,7 @@ Report write(const Series& series, const std::string& path, const Options& optio
   CountedRun counted(settings);
   Pipeline pipeline;
   pipeline.source = series.engine_series();
-  pipeline.writers.push_back(create_writer(path, format, key_values(options)));
+  pipeline.writers.push_back(create_writer(path, format, api::key_values(options)));
   check_output_writable(path, true);
   std::vector<NamedFile> outputs;
   for (auto& file : pipeline.writers[0]->destinations()) outputs.push_back({std::move(file), "the output"});
@@ -162,12 +158,12 @@ Report write(const Series& series, const std::string& path, const Options& optio
   counted.count_into(run_result.report);
   run_result.report.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   run_result.report.cpu_seconds = process_cpu_seconds() - cpu_start;
-  return public_report(run_result.report);
+  return api::public_report(run_result.report);
 }
 
 void write(const Results& results, const std::string& path, const Options& options, const std::string& format) {
   const FormatInfo& info = resolve_format(path, format, Access::write_images);
-  const Params params = Params::parse(info.write_params, key_values(options), "output format '" + info.name + "'");
+  const Params params = Params::parse(info.write_params, api::key_values(options), "output format '" + info.name + "'");
   check_output_writable(path);
   std::vector<NamedImage> images;
   for (const auto& [name, image] : results) {

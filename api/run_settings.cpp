@@ -19,21 +19,39 @@ class CallbackProgress final : public ProgressSink {
     total_ = total_frames;
     bytes_per_frame_ = bytes_per_frame;
     start_ = std::chrono::steady_clock::now();
+    done_ = 0;
     report(0);
   }
-  void advance(std::size_t frames_done) override { report(frames_done); }
-  void finish(bool) override {}
+  void advance(std::size_t frames_done) override {
+    done_ = frames_done;
+    report(frames_done);
+  }
+  void finish(bool success) override {
+    if (success) {
+      report(done_, true);
+      return;
+    }
+    try {  // the run is failing already: its error is the one to report
+      report(done_, true);
+    } catch (...) {
+    }
+  }
 
  private:
-  void report(std::size_t done) {
-    const Progress progress{what_, done, total_, done * bytes_per_frame_,
-                            std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count()};
+  void report(std::size_t done, bool pass_done = false) {
+    const Progress progress{what_,
+                            done,
+                            total_,
+                            done * bytes_per_frame_,
+                            std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count(),
+                            pass_done};
     calling_user("on_progress", [&] { callback_(progress); });
   }
 
   std::function<void(const Progress&)> callback_;
   std::string what_;
   std::size_t total_ = 0;
+  std::size_t done_ = 0;
   std::uint64_t bytes_per_frame_ = 0;
   std::chrono::steady_clock::time_point start_;
 };

@@ -7,7 +7,9 @@
 #include <string>
 
 #include "engine/pipeline.hpp"
+#include "engine/report.hpp"
 #include "ims/error.hpp"
+#include "ims/results.hpp"
 #include "ims/settings.hpp"
 
 namespace ims::api {
@@ -15,6 +17,9 @@ namespace ims::api {
 /// The engine's options for `settings`: budget and method parsed (usage
 /// errors naming the setting), progress and cancellation wired in.
 RunOptions run_options(const Settings& settings);
+
+/// The report a caller gets back.
+Report public_report(const RunReport& report);
 
 /// Runs the caller's `f`; an exception other than an ims::Error comes out as
 /// an ims::Error of kind callback whose stage is `who` ("on_progress"), with

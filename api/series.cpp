@@ -4,6 +4,7 @@
 #include <mutex>
 
 #include "api/memory_series.hpp"
+#include "api/op_spec.hpp"
 #include "api/run_settings.hpp"
 #include "engine/series_builder.hpp"
 #include "formats/array/array_series.hpp"
@@ -13,22 +14,10 @@ namespace ims {
 
 namespace {
 
-std::vector<std::string> key_values(const Options& options) {
-  std::vector<std::string> items;
-  for (const auto& [key, value] : options) items.push_back(key + "=" + value);
-  return items;
-}
-
 /// Reads from sources that cannot read concurrently, one at a time.
 std::mutex& serial_reads() {
   static std::mutex mutex;
   return mutex;
-}
-
-FrameBuffer to_frame_buffer(const Image& image) {
-  FrameBuffer buffer({image.rows(), image.cols()}, image.dtype());
-  if (image.bytes() > 0) std::memcpy(buffer.data(), image.data(), image.bytes());
-  return buffer;
 }
 
 std::string frame_list_text(const std::vector<std::size_t>& list) {
@@ -86,11 +75,11 @@ Image Series::frame(std::size_t index) const {
 }
 
 Series open(const std::string& path, const Options& options, const std::string& format) {
-  return Series(std::shared_ptr<const ImageSeries>(open_series(path, format, key_values(options))));
+  return Series(std::shared_ptr<const ImageSeries>(open_series(path, format, api::key_values(options))));
 }
 
 Series open(const std::vector<std::string>& paths, const Options& options, const std::string& format) {
-  return Series(std::shared_ptr<const ImageSeries>(open_series(paths, format, key_values(options))));
+  return Series(std::shared_ptr<const ImageSeries>(open_series(paths, format, api::key_values(options))));
 }
 
 Series from_memory(const void* data, const MemoryLayout& layout, std::shared_ptr<const void> owner, Metadata metadata) {
@@ -103,7 +92,7 @@ Op::Op(std::string name, Image image, const Options& more) {
   static std::atomic<std::uint64_t> next_key{1};
   image_key_ = "memory#" + std::to_string(next_key++);
   text_ = std::move(name) + "=" + image_key_;
-  for (const auto& item : key_values(more)) text_ += ";" + item;
+  for (const auto& item : api::key_values(more)) text_ += ";" + item;
   image_ = std::make_shared<const Image>(std::move(image));
 }
 
@@ -117,17 +106,7 @@ Series process(const Series& series, const std::vector<Op>& ops, const FrameSele
   recipe.source = series.engine_series();
   recipe.frames = frames.slice;
   recipe.frame_list = frame_list_text(frames.list);
-  for (std::size_t i = 0; i < ops.size(); ++i) {
-    try {
-      recipe.ops.push_back(parse_op_text(ops[i].text()));
-    } catch (Error& e) {
-      e.with_stage("ops[" + std::to_string(i) + "]");
-      throw;
-    }
-    if (const auto& image = ops[i].image()) {
-      recipe.images.emplace_back(ops[i].image_key(), LazyImage::of("an image in memory", to_frame_buffer(*image)));
-    }
-  }
+  api::add_ops(ops, recipe.ops, recipe.images);
   return Series(build_series(recipe, api::run_options(settings)));
 }
 

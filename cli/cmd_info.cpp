@@ -22,7 +22,7 @@ void add_info_command(CLI::App& app) {
   cmd->callback([o] {
     o->common.init_logging();
     if (!o->common.report.empty()) check_output_writable(o->common.report);
-    auto series = o->source.open();
+    const auto series = o->source.open().engine_series();
     check_outputs_apart({{o->common.report, "--report"}}, series_inputs(*series));
     const FrameShape shape = series->frame_shape();
     const std::uint64_t total = series->size() * series->frame_bytes();

@@ -1,132 +1,52 @@
 #include "cli/job.hpp"
 
-#include <chrono>
-#include <set>
-
-#include "engine/budget.hpp"
+#include "cli/progress_bar.hpp"
 #include "ims/error.hpp"
-#include "core/output_file.hpp"
-#include "core/strings.hpp"
-#include "engine/quantile_plan.hpp"
-#include "engine/run.hpp"
-#include "engine/series_builder.hpp"
-#include "formats/registry.hpp"
-#include "ims_version.hpp"
-#include "ops/reduce/registry.hpp"
 
 namespace ims::cli {
 
 namespace {
 
-/// How the user gave a part of the job: its YAML path in a config, else
-/// its command-line option.
-std::string given_as(const RunConfig& job, const std::string& yaml_path, const std::string& option) {
-  return job.file.empty() ? option : yaml_path;
-}
-
-/// Runs `f`, which checks the part of the job the user gave as `where`
-/// (given_as): an error it throws that names no stage then names it, and
-/// the config file of a YAML job ("stats[1]: c.yaml: unknown statistic
-/// 'bogus'", "--stat: unknown statistic 'bogus'").
-template <class F>
-auto checking(const RunConfig& job, const std::string& where, F&& f) {
-  try {
-    return f();
-  } catch (Error& e) {
-    if (e.stage().empty()) e.with_stage(where).with_file(job.file);
-    throw;
+/// KEY=VALUE items as the library's Options (the value may hold '=').
+Options to_options(const std::vector<std::string>& items) {
+  Options options;
+  for (const auto& item : items) {
+    const auto eq = item.find('=');
+    options.emplace_back(item.substr(0, eq), eq == std::string::npos ? "" : item.substr(eq + 1));
   }
+  return options;
 }
 
-std::vector<std::shared_ptr<const Reducer>> make_reducers(const RunConfig& job, FrameInfo input) {
-  std::optional<DType> dtype;
-  if (!job.dtype.empty())
-    dtype = checking(job, given_as(job, "dtype", "--dtype"), [&] { return parse_dtype(job.dtype); });
-  std::vector<std::shared_ptr<const Reducer>> reducers;
-  std::set<std::string> seen;
-  for (std::size_t i = 0; i < job.stats.size(); ++i) {
-    auto reducer = checking(job, given_as(job, "stats[" + std::to_string(i) + "]", "--stat"), [&] {
-      auto r = make_reducer(job.stats[i], input, dtype);
-      if (!seen.insert(r->name()).second) {
-        throw Error(ErrorKind::usage, "statistic '" + r->name() + "' is asked for twice");
-      }
-      return r;
-    });
-    reducers.push_back(std::move(reducer));
-  }
-  return reducers;
-}
-
-/// What the statistics file records about how it was made.
-Metadata result_attributes(const RunConfig& job, const RunReport& report, const ImageSeries& series) {
-  Metadata attrs;
-  attrs.set("source", report.source);
-  attrs.set("frames", static_cast<std::int64_t>(report.frames));
-  attrs.set("statistics", join(report.statistics, ","));
-  attrs.set("ops", describe_ops(series));
-  attrs.set("source_options", join(job.options, " "));
-  attrs.set("dtype", job.dtype.empty() ? std::string("default") : job.dtype);
-  attrs.set("quantile_method", report.plan.quantiles);
-  attrs.set("ims_version", std::string(kVersion));
-  return attrs;
-}
-
-/// What the job writes: the statistics, the processed series (its writer's
-/// files when made, else the path given) and the report.
-std::vector<NamedFile> job_outputs(const RunConfig& job, const CommonOptions& common, const SeriesWriter* writer) {
-  std::vector<NamedFile> outputs{{job.output.path, given_as(job, "output.path", "-o")}};
-  if (writer) {
-    for (auto& file : writer->destinations()) outputs.push_back({std::move(file), given_as(job, "write.path", "-o")});
-  } else {
-    outputs.push_back({job.write.path, given_as(job, "write.path", "-o")});
-  }
-  outputs.push_back({common.report, "--report"});
-  return outputs;
-}
-
-/// What the job reads that is known before opening anything.
-std::vector<NamedFile> named_inputs(const RunConfig& job) {
-  std::vector<NamedFile> inputs{{job.file, "the config"}};
-  for (const auto& p : job.paths) inputs.push_back({p, "the source"});
-  return inputs;
-}
-
-void write_statistics(const RunConfig& job, const Pipeline& pipeline, RunResult& result, const Params& params,
-                      const FormatInfo& format) {
-  const auto start = std::chrono::steady_clock::now();
-  std::vector<NamedImage> images;
-  for (std::size_t i = 0; i < pipeline.reducers.size(); ++i) {
-    images.push_back({pipeline.reducers[i]->name(), result.images[i].view()});
-  }
-  format.write_images(job.output.path, images, result_attributes(job, result.report, *pipeline.source), params);
-  result.report.stages.write += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  result.report.outputs.push_back(format.name + ":" + job.output.path);
-}
-
-/// The whole command's time, for the report: runs that compute op images
-/// first and the writing of results included.
-class JobClock {
- public:
-  double wall_seconds() const {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-  }
-  double cpu_seconds() const { return process_cpu_seconds() - cpu_start_; }
-
- private:
-  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
-  double cpu_start_ = process_cpu_seconds();
-};
+JobOutput to_output(const FileSpec& spec) { return {spec.path, spec.format, to_options(spec.options)}; }
 
 }  // namespace
 
-std::shared_ptr<const ImageSeries> open_source(const RunConfig& job, const RunOptions& options) {
-  if (job.paths.empty() && job.format.empty()) {
-    throw Error(ErrorKind::usage, "give SOURCE (a file) or --format for a generated series");
-  }
-  std::shared_ptr<const ImageSeries> source = open_series(job.paths, job.format, job.options);
-  if (job.ops.empty() && job.frames.empty() && job.frame_list.empty()) return source;
-  return build_series({source, job.frames, job.frame_list, job.ops, job.op_names}, options);
+Job to_job(const RunConfig& config, const CommonOptions& common) {
+  Job job;
+  job.paths = config.paths;
+  job.format = config.format;
+  job.options = to_options(config.options);
+  job.frames = config.frames;
+  job.frame_list = config.frame_list;
+  for (const auto& op : config.ops) job.ops.emplace_back(op.name, to_options(op.key_values));
+  job.op_names = config.op_names;
+  job.statistics = config.stats;
+  job.dtype = config.dtype;
+  job.output = to_output(config.output);
+  job.write = to_output(config.write);
+  job.report = common.report;
+  job.settings.threads = common.threads != 0 ? common.threads : config.threads;
+  job.settings.memory = common.memory.empty() ? config.memory : common.memory;
+  job.settings.quantile_method = config.method;
+  job.settings.scratch_dir = config.scratch;
+  job.settings.nframes = config.nframes;
+  job.settings.on_progress = stderr_progress(common.quiet);
+  job.settings.cancel = &cancel_token();
+  job.config_file = config.file;
+  return job;
 }
+
+void execute(const RunConfig& config, const CommonOptions& common) { common.publish(run(to_job(config, common))); }
 
 void add_op_texts(RunConfig& job, const std::vector<std::string>& texts) {
   for (std::size_t i = 0; i < texts.size(); ++i) {
@@ -138,59 +58,6 @@ void add_op_texts(RunConfig& job, const std::vector<std::string>& texts) {
     }
     job.op_names.push_back("ops[" + std::to_string(i) + "]." + job.ops.back().name);
   }
-}
-
-void execute(const RunConfig& job, const CommonOptions& common) {
-  const JobClock clock;
-  // Everything that can be checked without reading a frame, first; outputs
-  // against the inputs named so far before opening anything.
-  check_outputs_apart(job_outputs(job, common, nullptr), named_inputs(job));
-  const FormatInfo* stats_format = nullptr;
-  Params stats_params;
-  if (!job.output.path.empty()) {
-    checking(job, given_as(job, "output", "-o"), [&] {
-      stats_format = &resolve_format(job.output.path, job.output.format, Access::write_images);
-      stats_params =
-          Params::parse(stats_format->write_params, job.output.options, "output format '" + stats_format->name + "'");
-      check_output_writable(job.output.path);
-    });
-  }
-  if (!common.report.empty()) check_output_writable(common.report);
-  CommonOptions effective = common;
-  if (effective.threads == 0) effective.threads = job.threads;
-  if (effective.memory.empty()) effective.memory = job.memory;
-  std::shared_ptr<ProgressSink> progress = make_stderr_progress(common.quiet);
-  RunOptions options = checking(job, common.memory.empty() ? "memory" : "--memory",
-                                [&] { return effective.run_options(progress); });
-  options.nframes = job.nframes;
-  options.quantile_method =
-      checking(job, given_as(job, "method", "--method"), [&] { return parse_quantile_method(job.method); });
-  options.scratch_dir = job.scratch;
-  auto image_runs = std::make_shared<std::vector<std::pair<std::string, RunReport>>>();
-  options.on_image_run = [image_runs](const std::string& what, const RunReport& r) {
-    image_runs->emplace_back(what, r);
-  };
-
-  Pipeline pipeline;
-  pipeline.source = checking(job, given_as(job, "source", ""), [&] { return open_source(job, options); });
-  pipeline.reducers = make_reducers(job, pipeline.source->frame_info());
-  if (!job.write.path.empty()) {
-    checking(job, given_as(job, "write", "-o"), [&] {
-      pipeline.writers.push_back(create_writer(job.write.path, job.write.format, job.write.options));
-      check_output_writable(job.write.path, true);
-    });
-  }
-  // Every file the run reads is known now (sidecars, op images, linked files).
-  std::vector<NamedFile> inputs = named_inputs(job);
-  for (auto& in : series_inputs(*pipeline.source)) inputs.push_back(std::move(in));
-  check_outputs_apart(job_outputs(job, common, pipeline.writers.empty() ? nullptr : pipeline.writers[0].get()), inputs);
-  prepare_series(*pipeline.source);  // all validated: load darks, masks, computed images
-  RunResult result = run(pipeline, options);
-  if (stats_format) write_statistics(job, pipeline, result, stats_params, *stats_format);
-  for (const auto& [what, r] : *image_runs) result.report.add_image_run(what, r);
-  result.report.wall_seconds = clock.wall_seconds();
-  result.report.cpu_seconds = clock.cpu_seconds();
-  common.publish(result.report);
 }
 
 }  // namespace ims::cli

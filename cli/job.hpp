@@ -1,21 +1,21 @@
 #pragma once
-// One job, whichever command describes it (`ims stats`, `convert`/`process`
-// or a YAML pipeline for `ims run`): open and validate everything (source,
-// frames, ops and their images, statistics, outputs) before the first frame,
-// load the ops' images, stream once, write the statistics.
+// From what the command line or a YAML config says to the library's
+// ims::Job, run by ims::run (include/ims/job.hpp): the job itself lives in
+// the library, shared with embedding programs and the Python module.
 
 #include "cli/options.hpp"
 #include "cli/run_config.hpp"
+#include "ims/job.hpp"
 
 namespace ims::cli {
 
-/// Runs `job`. `common` (the command line's --threads, --memory, -q, -v,
-/// --report) overrides the job's threads and memory when given.
-void execute(const RunConfig& job, const CommonOptions& common);
+/// The library's job for `config`. `common` (the command line's --threads,
+/// --memory, --report, -q) overrides the config's threads and memory when
+/// given, and wires in the progress bar and Ctrl-C.
+Job to_job(const RunConfig& config, const CommonOptions& common);
 
-/// The job's source with its frame selection and ops, validated (nothing
-/// read yet); `options` give the threads and memory of statistics ops compute.
-std::shared_ptr<const ImageSeries> open_source(const RunConfig& job, const RunOptions& options);
+/// Runs `config` and prints its report as `common` asks (-v, -q).
+void execute(const RunConfig& config, const CommonOptions& common);
 
 /// The ops given as `--op` texts, named "ops[i].name" for errors.
 void add_op_texts(RunConfig& job, const std::vector<std::string>& texts);

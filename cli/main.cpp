@@ -9,6 +9,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
+#include "cli/progress_bar.hpp"
 #include "ims/error.hpp"
 #include "core/output_file.hpp"
 #include "core/strings.hpp"
@@ -29,7 +30,7 @@ constexpr const char* kFooter = R"(exit codes:
 // output); a second one kills the process at once, as users expect of a
 // stuck program.
 extern "C" void on_signal(int signal_number) {
-  if (ims::cli::cancel_flag().exchange(true)) {
+  if (ims::cli::cancel_token().cancel()) {
     ::signal(signal_number, SIG_DFL);
     ::raise(signal_number);
   }
@@ -128,6 +129,7 @@ int main(int argc, char** argv) {
     std::cerr << "ims: error: " << one_line(hint_for(app, e, argc, argv)) << " (" << help_pointer(app) << ")\n";
     return 2;
   } catch (const ims::Error& e) {
+    ims::cli::clear_progress_line();
     if (e.kind() == ims::ErrorKind::interrupted) {
       std::cerr << "ims: interrupted" << (e.frame() ? " at frame " + std::to_string(*e.frame()) : "")
                 << "; no output written\n";

@@ -12,9 +12,9 @@
 
 namespace ims::cli {
 
-std::atomic<bool>& cancel_flag() {
-  static std::atomic<bool> flag{false};
-  return flag;
+CancelToken& cancel_token() {
+  static CancelToken token;
+  return token;
 }
 
 CLI::Option* one_value_per_use(CLI::Option* option) {
@@ -55,22 +55,11 @@ void CommonOptions::init_logging() const {
   ims::init_logging(quiet ? Verbosity::quiet : verbose ? Verbosity::verbose : Verbosity::normal);
 }
 
-RunOptions CommonOptions::run_options(std::shared_ptr<ProgressSink> progress) const {
-  RunOptions options;
-  options.threads = threads;
-  if (!memory.empty()) options.memory = parse_size(memory, "memory budget");
-  if (!memory.empty() && options.memory == 0) throw Error(ErrorKind::usage, "the memory budget must be larger than 0");
-  options.progress = std::move(progress);
-  options.cancel = &cancel_flag();
-  return options;
-}
-
-void CommonOptions::publish(const RunReport& run_report) const {
-  write_report_file(run_report.to_json());
+void CommonOptions::publish(const Report& run_report) const {
   if (verbose) {
-    std::cerr << run_report.to_text();
+    std::cerr << run_report.text;
   } else if (!quiet) {
-    std::cerr << "ims: " << run_report.summary() << "\n";
+    std::cerr << "ims: " << run_report.summary << "\n";
   }
 }
 
@@ -101,10 +90,10 @@ void SourceOptions::add_to(CLI::App& command) {
       ->type_name("NAME[=VALUE][;KEY=VALUE]");
 }
 
-std::shared_ptr<const ImageSeries> SourceOptions::open(const RunOptions& run) const {
-  RunConfig job;
-  fill(job);
-  return open_source(job, run);
+Series SourceOptions::open() const {
+  RunConfig config;
+  fill(config);
+  return job_series(to_job(config, {}));
 }
 
 void SourceOptions::fill(RunConfig& job) const {

@@ -10,16 +10,13 @@
 #include <string>
 #include <vector>
 
-#include "core/image_series.hpp"
-#include "engine/pipeline.hpp"
-#include "engine/progress.hpp"
-#include "engine/report.hpp"
+#include "ims/job.hpp"
 #include "cli/run_config.hpp"
 
 namespace ims::cli {
 
-/// Set by SIGINT/SIGTERM; the engine stops at the next batch.
-std::atomic<bool>& cancel_flag();
+/// Cancelled by SIGINT/SIGTERM/SIGHUP; the run stops at the next batch.
+CancelToken& cancel_token();
 
 /// A repeatable option that takes exactly one value per use. CLI11's vector
 /// options otherwise take every word that follows: `--opt path=x raw.h5`
@@ -45,11 +42,9 @@ struct CommonOptions {
   void add_to(CLI::App& command);
   /// Applies --quiet/--verbose to logging.
   void init_logging() const;
-  /// RunOptions with the budget parsed, progress and Ctrl-C wired in.
-  RunOptions run_options(std::shared_ptr<ProgressSink> progress) const;
-  /// Writes the report to --report, then prints it whole with -v, else one
+  /// Prints the report (the library wrote --report) whole with -v, else one
   /// summary line (nothing with -q).
-  void publish(const RunReport& run_report) const;
+  void publish(const Report& run_report) const;
   /// Writes `json` to --report if given (for commands without a run).
   void write_report_file(const std::string& json) const;
 };
@@ -66,9 +61,8 @@ struct SourceOptions {
   std::vector<std::string> ops;
 
   void add_to(CLI::App& command);
-  /// The series with its frame selection and ops, validated (nothing read
-  /// yet); `run` gives the threads and memory of statistics ops compute.
-  std::shared_ptr<const ImageSeries> open(const RunOptions& run = {}) const;
+  /// The series with its frame selection and ops, validated (nothing read yet).
+  Series open() const;
   /// Copies the source, frames and ops into a job.
   void fill(RunConfig& job) const;
 };

@@ -1,9 +1,10 @@
 #pragma once
-// Progress reporting: a bar on a terminal, periodic log lines otherwise.
+// How the engine reports progress: the ProgressSink interface. The public
+// API adapts it to Settings::on_progress (api/run_settings.cpp); the
+// terminal's bar is the `ims` command's (cli/progress_bar.cpp).
 
 #include <cstddef>
 #include <cstdint>
-#include <memory>
 #include <string_view>
 
 namespace ims {
@@ -19,10 +20,5 @@ class ProgressSink {
   virtual void advance(std::size_t frames_done) = 0;
   virtual void finish(bool success) = 0;
 };
-
-/// A bar on stderr (frames done, MB/s, ETA) when stderr is a terminal,
-/// erased when the pass ends; otherwise a line every 5 seconds (a short run
-/// prints none). Nothing when `quiet`.
-std::unique_ptr<ProgressSink> make_stderr_progress(bool quiet);
 
 }  // namespace ims

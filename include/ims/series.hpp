@@ -123,22 +123,32 @@ inline FrameSelection frames(std::string slice) { return {std::move(slice), {}};
 inline FrameSelection frame_list(std::vector<std::size_t> indices) { return {{}, std::move(indices)}; }
 
 /// One frame op: its text as `--op` takes it ("flip=v", "dark=dark.npy;mode=wrap",
-/// "dark=median;frames=0:100"), or an op whose image is in memory.
+/// "dark=median;frames=0:100"), its name and parameters, or an op whose
+/// image is in memory.
 class Op {
  public:
   Op(std::string text) : text_(std::move(text)) {}  // NOLINT(google-explicit-constructor)
   Op(const char* text) : text_(text) {}             // NOLINT(google-explicit-constructor)
+  /// Op `name` with `params` by name: Op("dark", {{"image", "median"}, {"frames", "0:100"}}).
+  /// Values may hold any character (';' and '=' included).
+  Op(std::string name, Options params) : name_(std::move(name)), params_(std::move(params)) {}
   /// Op `name` (dark, mask, add, subtract, ...) with `image` as its image,
   /// plus more KEY=VALUE items: Op("dark", bg, {{"mode", "wrap"}}).
   Op(std::string name, Image image, const Options& more = {});
 
+  /// The text form, when the op was given as text (else empty).
   const std::string& text() const { return text_; }
+  /// The name and parameters, when the op was given by them (else empty).
+  const std::string& name() const { return name_; }
+  const Options& params() const { return params_; }
   /// The image in memory, and the key the text names it by ("memory#3").
   const std::shared_ptr<const Image>& image() const { return image_; }
   const std::string& image_key() const { return image_key_; }
 
  private:
   std::string text_;
+  std::string name_;
+  Options params_;
   std::shared_ptr<const Image> image_;
   std::string image_key_;
 };

@@ -18,6 +18,9 @@ struct Progress {
   std::size_t frames_total = 0;  ///< of this pass
   std::uint64_t bytes_done = 0;  ///< source bytes of this pass so far
   double elapsed_seconds = 0;    ///< since this pass started
+  /// The last call of a pass (a run may make several: an op's statistic
+  /// image first, quantile bands); false while frames stream.
+  bool pass_done = false;
 };
 
 /// Stops a run from another thread (a GUI's Cancel button, a signal
@@ -28,7 +31,9 @@ struct Progress {
 /// from a signal handler.
 class CancelToken {
  public:
-  void cancel() noexcept { flag_.store(true); }
+  /// Returns whether it was cancelled before (a second Ctrl-C may then
+  /// end a program at once).
+  bool cancel() noexcept { return flag_.exchange(true); }
   bool cancelled() const noexcept { return flag_.load(); }
   void reset() noexcept { flag_.store(false); }
   /// The flag the engine polls.
