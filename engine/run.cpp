@@ -6,18 +6,18 @@
 #include <chrono>
 #include <optional>
 
-#include "engine/banded_run.hpp"
+#include "engine/quantiles/banded_run.hpp"
 #include "engine/budget.hpp"
 #include "ims/error.hpp"
 #include "core/logging.hpp"
 #include "core/strings.hpp"
-#include "engine/histogram_select.hpp"
+#include "engine/quantiles/histogram_select.hpp"
 #include "engine/pixel_moves.hpp"
 #include "engine/processed_series.hpp"
 #include "engine/progress.hpp"
-#include "engine/quantile_plan.hpp"
+#include "engine/quantiles/quantile_plan.hpp"
 #include "engine/series_builder.hpp"
-#include "engine/spill.hpp"
+#include "engine/quantiles/spill.hpp"
 
 namespace ims {
 

@@ -15,12 +15,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-bool has_extension(const std::string& path, std::initializer_list<const char*> extensions) {
-  const std::string ext = fs::path(path).extension().string();
-  for (const char* e : extensions) {
-    if (ext == e) return true;
-  }
-  return false;
+/// The format of `path` by its extension, when it holds named images.
+const FormatInfo* named_images_format(const std::string& path) {
+  const FormatInfo* format = format_by_extension(path);
+  return format && format->named_images ? format : nullptr;
 }
 
 /// Splits "file.npz:member" / "file.h5:/dataset" at the last ':' after the
@@ -29,7 +27,7 @@ std::pair<std::string, std::string> split_member(const std::string& text) {
   const auto colon = text.rfind(':');
   if (colon == std::string::npos) return {text, ""};
   const std::string file = text.substr(0, colon);
-  if (!has_extension(file, {".npz", ".h5", ".hdf5", ".hdf", ".nxs"})) return {text, ""};
+  if (!named_images_format(file)) return {text, ""};
   return {file, text.substr(colon + 1)};
 }
 
@@ -94,7 +92,8 @@ ImageFile probe_image(const std::string& text) {
   const auto [file, member] = split_member(text);
   std::error_code ec;
   if (!fs::exists(file, ec)) throw Error(ErrorKind::not_found, "no such file").with_file(file).with_stage("image");
-  if (has_extension(file, {".npz"})) return npz_probe(text, file, member);
+  const FormatInfo* format = named_images_format(file);
+  if (format && format->name == "npz") return npz_probe(text, file, member);  // npz holds images, not series
   return series_probe(text, file, member);
 }
 

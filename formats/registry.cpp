@@ -59,6 +59,15 @@ const FormatInfo& find_format(std::string_view name) {
   throw Error(ErrorKind::usage, unknown_name_message("format", name, names_where([](auto&) { return true; })));
 }
 
+const FormatInfo* format_by_extension(const std::string& path) {
+  const std::string ext = lowercase_extension(path);
+  if (ext.empty()) return nullptr;
+  for (const auto& f : format_infos()) {
+    if (std::find(f.extensions.begin(), f.extensions.end(), ext) != f.extensions.end()) return &f;
+  }
+  return nullptr;
+}
+
 const FormatInfo& resolve_format(const std::string& path, std::string_view format, Access access) {
   auto able = names_where([&](const FormatInfo& f) { return can(f, access); });
   if (!format.empty()) {

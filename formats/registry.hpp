@@ -24,6 +24,9 @@ struct FormatInfo {
   std::string summary;
   std::vector<std::string> extensions;  ///< with the dot: ".npy"
   bool needs_path = true;               ///< false for generated sources (random)
+  /// A file holds several named images, and an op's image may name one:
+  /// FILE:NAME ("bg.npz:max", "dark.h5:/median").
+  bool named_images = false;
   std::vector<ParamSpec> read_params;
   std::vector<ParamSpec> write_params;
   /// Opens a series (null when the format cannot be read from a path).
@@ -41,6 +44,9 @@ const std::vector<FormatInfo>& format_infos();
 
 /// By name; a usage ims::Error lists the valid names and suggests one.
 const FormatInfo& find_format(std::string_view name);
+
+/// The format whose extensions include `path`'s (null when none does).
+const FormatInfo* format_by_extension(const std::string& path);
 
 enum class Access { read_series, write_series, write_images };
 

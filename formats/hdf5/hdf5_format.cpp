@@ -44,6 +44,7 @@ FormatInfo hdf5_format() {
               "blosc and lz4 chunks decoded in parallel, other filters through the library; group attributes "
               "are the metadata";
   f.extensions = {".h5", ".hdf5", ".hdf", ".nxs", ".nx5"};
+  f.named_images = true;
   f.read_params = hdf5_read_params();
   f.write_params = hdf5_write_params();
   f.open = open_hdf5;

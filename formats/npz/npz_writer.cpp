@@ -98,6 +98,7 @@ FormatInfo npz_format() {
   f.summary = "numpy .npz archive of named images: what `ims stats -o OUT.npz` writes, one "
               "member per statistic (max, mean, ...); numpy.load reads it";
   f.extensions = {".npz"};
+  f.named_images = true;
   f.write_params = {{.name = "compress",
                      .type = ParamType::boolean,
                      .default_value = "false",

@@ -64,6 +64,10 @@ class Reducer {
   virtual std::size_t state_bytes_per_pixel() const = 0;
   virtual std::size_t state_bytes_per_pixel_per_frame() const { return 0; }
 
+  /// True for holistic reducers (median, percentiles): they need every value
+  /// of a pixel, so the engine plans them by band, histogram or spill.
+  virtual bool needs_every_value() const { return false; }
+
   /// True when, given batches with an owner, the reducer keeps pointers to
   /// the frames instead of copying them (its per-frame state then lives in
   /// the source's pages): the engine leaves those pages mapped until the

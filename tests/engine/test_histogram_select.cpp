@@ -21,7 +21,7 @@
 
 #include "engine/accumulation.hpp"
 #include "ims/error.hpp"
-#include "engine/histogram_passes.hpp"
+#include "engine/quantiles/histogram_passes.hpp"
 #include "engine/progress.hpp"
 #include "engine/run.hpp"
 #include "ops/reduce/registry.hpp"

@@ -234,7 +234,8 @@ TEST(ImageFiles, NpyNpzMemberAndHdf5DatasetsAreOneFrame) {
   EXPECT_NE(error_of((dir / "missing.npy").string()).find("missing.npy"), std::string::npos);
   // HDF5: hexrd's layout by default, or a dataset by path.
   write("one.h5", one);
-  for (const std::string text : {"one.h5", "one.h5:/imageseries/images"}) {
+  std::filesystem::copy_file(dir / "one.h5", dir / "one.nx5");  // NeXus HDF5: the same, by its extension
+  for (const std::string text : {"one.h5", "one.h5:/imageseries/images", "one.nx5:/imageseries/images"}) {
     FrameBuffer h5 = probe_image((dir / text).string()).load();
     EXPECT_EQ(std::memcmp(h5.data(), one.values.data(), h5.bytes()), 0) << text;
   }

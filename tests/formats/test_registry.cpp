@@ -59,3 +59,20 @@ TEST(Registry, EveryFormatIsListedOnce) {
 
 }  // namespace
 }  // namespace ims
+
+TEST(Registry, AnOpImageMayNameAnImageInAnyFileWithNamedImages) {
+  // Every extension of the formats that hold named images splits FILE:NAME,
+  // .nx5 included (a hand-kept list once missed it).
+  for (const auto& f : ims::format_infos()) {
+    for (const auto& ext : f.extensions) {
+      if (ext == "/") continue;
+      const ims::FormatInfo* found = ims::format_by_extension("dir/file" + ext);
+      ASSERT_NE(found, nullptr) << ext;
+      EXPECT_EQ(found->name, f.name) << ext << ": one format per extension";
+    }
+  }
+  EXPECT_TRUE(ims::format_by_extension("a/b.NX5") && ims::format_by_extension("a/b.NX5")->named_images);
+  EXPECT_TRUE(ims::format_by_extension("bg.npz")->named_images);
+  EXPECT_FALSE(ims::format_by_extension("x.npy")->named_images);
+  EXPECT_EQ(ims::format_by_extension("noextension"), nullptr);
+}

@@ -35,6 +35,7 @@ class QuantileReducer final : public QuantileReducerBase {
 
   std::size_t state_bytes_per_pixel() const override { return 0; }
   std::size_t state_bytes_per_pixel_per_frame() const override { return sizeof(K); }
+  bool needs_every_value() const override { return true; }
   bool shares_state_with(const Reducer& other) const override {
     return dynamic_cast<const QuantileReducer*>(&other) != nullptr && other.input() == input();
   }

@@ -4,7 +4,7 @@
 // while the mergeable reducers run; then the quantiles are computed band by
 // band from the scratch file, whose region reads decode only their band.
 
-#include "engine/banded_run.hpp"
+#include "engine/quantiles/banded_run.hpp"
 
 namespace ims {
 

@@ -5,7 +5,7 @@
 
 #include <vector>
 
-#include "engine/quantile_plan.hpp"
+#include "engine/quantiles/quantile_plan.hpp"
 #include "engine/run_parts.hpp"
 
 namespace ims {

@@ -1,4 +1,4 @@
-#include "engine/histogram_select.hpp"
+#include "engine/quantiles/histogram_select.hpp"
 
 #include <oneapi/tbb/blocked_range.h>
 #include <oneapi/tbb/parallel_for.h>
@@ -13,7 +13,7 @@
 #include "ims/error.hpp"
 #include "core/logging.hpp"
 #include "core/strings.hpp"
-#include "engine/histogram_passes.hpp"
+#include "engine/quantiles/histogram_passes.hpp"
 #include "engine/progress.hpp"
 #include "ops/reduce/holistic/quantile.hpp"
 
@@ -167,7 +167,7 @@ Targets targets_of(const Pipeline& pipeline, bool floats) {
   Targets t;
   for (std::size_t i = 0; i < pipeline.reducers.size(); ++i) {
     const Reducer& r = *pipeline.reducers[i];
-    if (r.state_bytes_per_pixel_per_frame() == 0) {
+    if (!r.needs_every_value()) {
       t.other_index.push_back(i);
       continue;
     }
@@ -389,7 +389,7 @@ StagedImages run_histogram(const Pipeline& pipeline, const RunOptions& options) 
   if (!pipeline.source) throw Error(ErrorKind::internal, "pipeline has no source");
   const auto quantile =
       std::find_if(pipeline.reducers.begin(), pipeline.reducers.end(),
-                   [](const auto& r) { return r->state_bytes_per_pixel_per_frame() > 0; });
+                   [](const auto& r) { return r->needs_every_value(); });
   if (quantile == pipeline.reducers.end()) {
     throw Error(ErrorKind::internal, "the histogram method runs without quantile reducers");
   }

@@ -1,4 +1,4 @@
-#include "engine/banded_run.hpp"
+#include "engine/quantiles/banded_run.hpp"
 
 #include <malloc.h>
 

@@ -1,4 +1,4 @@
-#include "engine/spill.hpp"
+#include "engine/quantiles/spill.hpp"
 
 #include <malloc.h>
 
@@ -59,7 +59,7 @@ StagedImages run_spilled(const Pipeline& pipeline, const QuantilePlan& plan, con
   Pipeline second;
   std::vector<std::size_t> first_index, second_index;
   for (std::size_t i = 0; i < pipeline.reducers.size(); ++i) {
-    const bool quantile = pipeline.reducers[i]->state_bytes_per_pixel_per_frame() > 0;
+    const bool quantile = pipeline.reducers[i]->needs_every_value();
     (quantile ? second.reducers : first.reducers).push_back(pipeline.reducers[i]);
     (quantile ? second_index : first_index).push_back(i);
   }

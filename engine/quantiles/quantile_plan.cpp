@@ -1,4 +1,4 @@
-#include "engine/quantile_plan.hpp"
+#include "engine/quantiles/quantile_plan.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -108,7 +108,7 @@ QuantileMethod automatic_method(const Pipeline& pipeline, const Sizes& s, std::s
 
 bool has_quantiles(const Pipeline& pipeline) {
   return std::any_of(pipeline.reducers.begin(), pipeline.reducers.end(),
-                     [](const auto& r) { return r->state_bytes_per_pixel_per_frame() > 0; });
+                     [](const auto& r) { return r->needs_every_value(); });
 }
 
 std::uint64_t state_bytes_per_pixel(const Pipeline& pipeline, std::size_t frames) {
