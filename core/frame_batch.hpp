@@ -30,7 +30,7 @@ struct FrameBatch {
   /// The flat pixel index the frame pointers address.
   std::size_t window_begin = 0;
   /// Set when the frames are an op's input and the reducers fold the op's
-  /// output, mapping each pixel inside their folds (core/pixel_map.hpp;
+  /// output, mapping each pixel inside their folds (ops/process/pixel_map.hpp;
   /// only reducers whose folds_pixel_maps() is true get such batches).
   const PixelMap* map = nullptr;
 

@@ -76,7 +76,7 @@ struct RunOptions {
   /// once to each result instead of to every frame (engine/pixel_moves.hpp);
   /// false applies them to every frame (the two must agree).
   bool move_pixel_ops = true;
-  /// Lets a chain that is one pixel map (core/pixel_map.hpp) run
+  /// Lets a chain that is one pixel map (ops/process/pixel_map.hpp) run
   /// inside the reducers' folds when it runs by tile; false computes its
   /// rows tile by tile first (the two must agree).
   bool fold_pixel_maps = true;

@@ -5,7 +5,7 @@
 // clamps at 0 by default and reproduces hexrd with mode=wrap.
 
 #include "ims/error.hpp"
-#include "core/pixel_map.hpp"
+#include "ops/process/pixel_map.hpp"
 #include "ops/process/arithmetic.hpp"
 #include "ops/process/numpy_promotion.hpp"
 #include "ops/process/pixel_kernels.hpp"

@@ -11,7 +11,7 @@
 
 #include "core/frame.hpp"
 #include "core/image_series.hpp"
-#include "core/pixel_map.hpp"
+#include "ops/process/pixel_map.hpp"
 
 namespace ims {
 

@@ -9,7 +9,7 @@
 #include <type_traits>
 #include <vector>
 
-#include "core/pixel_map.hpp"
+#include "ops/process/pixel_map.hpp"
 #include "ops/reduce/registry.hpp"
 
 namespace ims {

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <type_traits>
 
-#include "core/pixel_map.hpp"
+#include "ops/process/pixel_map.hpp"
 #include "ops/reduce/builtin.hpp"
 
 namespace ims {

@@ -7,7 +7,7 @@
 #include <limits>
 #include <type_traits>
 
-#include "core/pixel_map.hpp"
+#include "ops/process/pixel_map.hpp"
 #include "ops/reduce/registry.hpp"
 
 namespace ims {

@@ -1,4 +1,4 @@
-#include "core/pixel_map.hpp"
+#include "ops/process/pixel_map.hpp"
 
 #include <string>
 
