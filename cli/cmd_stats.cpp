@@ -1,6 +1,8 @@
 #include "cli/commands.hpp"
 #include "cli/job.hpp"
 #include "cli/options.hpp"
+#include "core/strings.hpp"
+#include "engine/pipeline.hpp"
 #include "ops/reduce/registry.hpp"
 
 namespace ims::cli {
@@ -17,9 +19,7 @@ void add_stats_command(CLI::App& app) {
   };
   auto o = std::make_shared<StatsOptions>();
   o->source.add_to(*cmd);
-  cmd->add_option("-s,--stat", o->stats,
-                  "statistics, comma-separated: max,min,sum,mean,var,std,count,median,percentile:Q,"
-                  "nanmedian,nanpercentile:Q (see `ims list stats`)")
+  cmd->add_option("-s,--stat", o->stats, "statistics, comma-separated: " + stat_usage() + " (see `ims list stats`)")
       ->required()
       ->type_name("NAME[,NAME...]")
       ->check(non_empty());
@@ -30,9 +30,9 @@ void add_stats_command(CLI::App& app) {
                   "dtype, sum float64, mean float32, var/std float64, count int64, quantiles float32)")
       ->check(non_empty());
   cmd->add_option("--method", o->job.method,
-                  "how quantiles get every value: auto (the planner chooses from --memory and the "
-                  "source's read costs), memory, histogram or spill")
-      ->check(CLI::IsMember({"auto", "memory", "histogram", "spill"}));
+                  "how quantiles get every value: " + join(quantile_method_names(), ", ") +
+                      " (auto: the planner chooses from --memory and the source's read costs; see `ims list`)")
+      ->check(CLI::IsMember(quantile_method_names()));
   cmd->add_option("--scratch", o->job.scratch,
                   "directory for the spill method's scratch file (default: $TMPDIR or /tmp); "
                   "removed on success, failure and Ctrl-C")

@@ -52,6 +52,8 @@ enum class QuantileMethod {
 };
 std::string_view quantile_method_name(QuantileMethod method);
 QuantileMethod parse_quantile_method(std::string_view name);  ///< usage ims::Error if unknown
+/// Every method's name ("auto", "memory", ...), for help texts and checks.
+std::vector<std::string> quantile_method_names();
 
 struct RunOptions {
   unsigned threads = 0;             ///< worker threads; 0 = all available cores

@@ -154,12 +154,24 @@ std::string_view quantile_method_name(QuantileMethod method) {
   return "?";
 }
 
+namespace {
+
+constexpr QuantileMethod kQuantileMethods[] = {QuantileMethod::automatic, QuantileMethod::memory,
+                                               QuantileMethod::histogram, QuantileMethod::spill};
+
+}  // namespace
+
+std::vector<std::string> quantile_method_names() {
+  std::vector<std::string> names;
+  for (auto m : kQuantileMethods) names.emplace_back(quantile_method_name(m));
+  return names;
+}
+
 QuantileMethod parse_quantile_method(std::string_view name) {
-  for (auto m : {QuantileMethod::automatic, QuantileMethod::memory, QuantileMethod::histogram,
-                 QuantileMethod::spill}) {
+  for (auto m : kQuantileMethods) {
     if (quantile_method_name(m) == name) return m;
   }
-  throw Error(ErrorKind::usage, unknown_name_message("method", name, {"auto", "memory", "histogram", "spill"}));
+  throw Error(ErrorKind::usage, unknown_name_message("method", name, quantile_method_names()));
 }
 
 }  // namespace ims

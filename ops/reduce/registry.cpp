@@ -56,4 +56,13 @@ std::vector<std::string> split_stat_list(std::string_view list) {
   return specs;
 }
 
+std::string stat_usage() {
+  std::string text;
+  for (const auto& r : reducer_infos()) {
+    if (!text.empty()) text += ',';
+    text += r.argument_doc.empty() ? r.name : r.name + ":" + r.argument_doc;
+  }
+  return text;
+}
+
 }  // namespace ims

@@ -39,6 +39,9 @@ const ReducerInfo& find_reducer(std::string_view name);
 std::unique_ptr<Reducer> make_reducer(std::string_view spec, FrameInfo input,
                                       std::optional<DType> output_dtype = std::nullopt);
 
+/// Every reducer as --stat takes it, for help texts: "max,min,...,percentile:Q".
+std::string stat_usage();
+
 /// Splits "max,mean,percentile:90" into specs; repeated statistics are errors.
 std::vector<std::string> split_stat_list(std::string_view list);
 
