@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "ims/error.hpp"
+#include "core/find_named.hpp"
 #include "core/strings.hpp"
 
 namespace ims {
@@ -20,16 +21,7 @@ const std::vector<OpInfo>& op_infos() {
   return infos;
 }
 
-const OpInfo& find_op(std::string_view name) {
-  std::vector<std::string> names;
-  for (const auto& info : op_infos()) {
-    if (info.name == name) return info;
-    if (std::find(info.aliases.begin(), info.aliases.end(), name) != info.aliases.end()) return info;
-    names.push_back(info.name);
-    names.insert(names.end(), info.aliases.begin(), info.aliases.end());
-  }
-  throw Error(ErrorKind::usage, unknown_name_message("op", name, names));
-}
+const OpInfo& find_op(std::string_view name) { return find_named(op_infos(), name, "op"); }
 
 OpSpec parse_op_text(std::string_view text) {
   const auto items = split(text, ';');

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "ims/error.hpp"
+#include "core/find_named.hpp"
 #include "core/strings.hpp"
 
 namespace ims {
@@ -14,16 +15,7 @@ const std::vector<ReducerInfo>& reducer_infos() {
   return infos;
 }
 
-const ReducerInfo& find_reducer(std::string_view name) {
-  std::vector<std::string> names;
-  for (const auto& info : reducer_infos()) {
-    if (info.name == name) return info;
-    if (std::find(info.aliases.begin(), info.aliases.end(), name) != info.aliases.end()) return info;
-    names.push_back(info.name);
-    names.insert(names.end(), info.aliases.begin(), info.aliases.end());
-  }
-  throw Error(ErrorKind::usage, unknown_name_message("statistic", name, names));
-}
+const ReducerInfo& find_reducer(std::string_view name) { return find_named(reducer_infos(), name, "statistic"); }
 
 std::unique_ptr<Reducer> make_reducer(std::string_view spec, FrameInfo input,
                                       std::optional<DType> output_dtype) {

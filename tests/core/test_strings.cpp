@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "ims/error.hpp"
+#include "core/find_named.hpp"
 #include "core/strings.hpp"
 
 namespace ims {
@@ -64,3 +65,28 @@ TEST(Strings, SplitJoinTrim) {
 
 }  // namespace
 }  // namespace ims
+
+namespace {
+
+struct NamedThing {
+  std::string name;
+  std::vector<std::string> aliases;
+};
+
+}  // namespace
+
+TEST(FindNamed, ByNameOrAliasElseADidYouMeanError) {
+  const std::vector<NamedThing> things = {{"gaussian_filter", {"gaussian", "gauss"}}, {"median_filter", {}}};
+  EXPECT_EQ(&ims::find_named(things, "gaussian_filter", "op"), &things[0]);
+  EXPECT_EQ(&ims::find_named(things, "gauss", "op"), &things[0]);
+  EXPECT_EQ(&ims::find_named(things, "median_filter", "op"), &things[1]);
+  try {
+    ims::find_named(things, "median_filtr", "op");
+    FAIL() << "no error";
+  } catch (const ims::Error& e) {
+    EXPECT_EQ(e.kind(), ims::ErrorKind::usage);
+    EXPECT_EQ(std::string(e.what()),
+              "unknown op 'median_filtr' (valid: gaussian_filter, gaussian, gauss, median_filter); did you mean "
+              "'median_filter'?");
+  }
+}
