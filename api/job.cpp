@@ -66,7 +66,7 @@ Metadata result_attributes(const Job& job, const RunReport& report, const ImageS
   attrs.set("ops", describe_ops(series));
   attrs.set("source_options", join(api::key_values(job.options), " "));
   attrs.set("dtype", job.dtype.empty() ? std::string("default") : job.dtype);
-  attrs.set("quantile_method", report.plan.quantiles);
+  attrs.set("quantile_method", report.plan.quantiles.describe());
   attrs.set("ims_version", std::string(kVersion));
   return attrs;
 }

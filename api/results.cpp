@@ -24,7 +24,8 @@ Report api::public_report(const RunReport& report) {
   out.wall_seconds = report.wall_seconds;
   out.cpu_seconds = report.cpu_seconds;
   out.peak_rss_bytes = report.peak_rss_bytes;
-  out.quantile_method = report.plan.quantiles;
+  out.quantile_method =
+      report.plan.quantiles.ran() ? std::string(quantile_method_name(report.plan.quantiles.method)) : "";
   out.summary = report.summary();
   out.text = report.to_text();
   out.json = report.to_json();
@@ -55,7 +56,6 @@ void Results::add(std::string name, Image image) { images_.emplace_back(std::mov
 
 namespace {
 
-
 std::vector<std::shared_ptr<const Reducer>> make_reducers(const std::vector<std::string>& statistics, FrameInfo input,
                                                           const std::string& dtype) {
   std::optional<DType> result_dtype;
@@ -85,7 +85,7 @@ Metadata result_attributes(const RunReport& report, const ImageSeries& series, c
   attrs.set("statistics", join(report.statistics, ","));
   attrs.set("ops", describe_ops(series));
   attrs.set("dtype", dtype.empty() ? std::string("default") : dtype);
-  attrs.set("quantile_method", report.plan.quantiles);
+  attrs.set("quantile_method", report.plan.quantiles.describe());
   attrs.set("ims_version", std::string(kVersion));
   return attrs;
 }

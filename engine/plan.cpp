@@ -166,6 +166,25 @@ Plan make_plan(const Pipeline& pipeline, const RunOptions& options) {
   return plan;
 }
 
+std::string QuantileRun::describe() const {
+  if (!ran()) return "";
+  std::string text(quantile_method_name(method));
+  if (method == QuantileMethod::histogram) {
+    text += " (" + reason + "): " + std::to_string(passes) + (passes == 1 ? " pass" : " passes");
+    if (digit_bits == 0) return text + " (every pixel's values are equal)";
+    return text + ", " + std::to_string(digit_bits) + "-bit digits" +
+           (groups > 1 ? ", " + std::to_string(groups) + " pixel groups" : "") + " (state " +
+           format_bytes(state_bytes) + ")";
+  }
+  text += bands == 1 ? ", one band" : ", " + std::to_string(bands) + " bands of " + std::to_string(band_rows) +
+                                          " rows (" + format_bytes(band_bytes) + " of values each)";
+  text += " (" + reason + ")";
+  if (results_held_bytes > 0) {
+    text += "; each band's budget is --memory less the whole results (" + format_bytes(results_held_bytes) + ")";
+  }
+  return text;
+}
+
 std::string Plan::explain() const {
   std::ostringstream out;
   out << frames << " frames of " << to_string(frame.shape) << " " << dtype_name(frame.dtype)
@@ -183,7 +202,7 @@ std::string Plan::explain() const {
   if (!ops_on_results.empty()) {
     out << "; " << ops_on_results << " applied once to each result (statistics are per pixel)";
   }
-  if (!quantiles.empty()) out << "; quantiles: " << quantiles;
+  if (quantiles.ran()) out << "; quantiles: " << quantiles.describe();
   return out.str();
 }
 

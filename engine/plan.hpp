@@ -9,6 +9,31 @@
 
 namespace ims {
 
+/// How a run's quantile reducers got every value of a pixel: what the
+/// planner chose and what the passes found. Its text is rendered in one
+/// place (describe()), for the report and -v.
+struct QuantileRun {
+  QuantileMethod method = QuantileMethod::automatic;  ///< automatic: the run had no quantile
+  std::string reason;                                  ///< why the planner chose it
+  // memory and spill: bands of rows
+  std::size_t bands = 0;
+  std::size_t band_rows = 0;
+  std::uint64_t band_bytes = 0;  ///< of values, per band
+  /// Memory, several bands: the whole result images, held throughout, that
+  /// each band's budget leaves out (0 otherwise).
+  std::uint64_t results_held_bytes = 0;
+  // histogram
+  std::size_t passes = 0;  ///< over the source
+  int digit_bits = 0;      ///< 0: one pass found every pixel's values equal
+  std::size_t groups = 1;  ///< pixel groups selected one after the other
+  std::uint64_t state_bytes = 0;
+
+  bool ran() const { return method != QuantileMethod::automatic; }
+  /// "memory, 4 bands of 512 rows (1.0 GiB of values each) (reason); each band's
+  /// budget ...", "histogram: 3 passes, 11-bit digits (state 48 MiB) (reason)"; empty when none ran.
+  std::string describe() const;
+};
+
 struct Plan {
   std::size_t frames = 0;          ///< frames the run will process
   FrameInfo source_frame;          ///< frames as the source yields them
@@ -39,9 +64,8 @@ struct Plan {
   /// Ops applied once to each result rather than to every frame (their
   /// describe()s; empty when none): `frame` is the frame before them.
   std::string ops_on_results;
-  /// Quantile reducers: the method, passes over the data and why (empty
-  /// when the run has none).
-  std::string quantiles;
+  /// Quantile reducers: the method, passes over the data and why.
+  QuantileRun quantiles;
 
   std::uint64_t buffer_bytes() const { return slots * batch_frames * frame_cost; }
   /// One paragraph saying what the planner chose and why.

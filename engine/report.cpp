@@ -59,7 +59,7 @@ std::string RunReport::to_json() const {
                {"ops_folded", plan.ops_folded},
                {"ops_on_results", plan.ops_on_results},
                {"parallel_reads", plan.parallel_reads},
-               {"quantiles", plan.quantiles},
+               {"quantiles", plan.quantiles.describe()},
                {"explanation", plan.explain()}};
   return j.dump(2) + "\n";
 }

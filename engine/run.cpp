@@ -29,15 +29,6 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-std::string describe_quantile_plan(const QuantilePlan& q) {
-  std::string text(quantile_method_name(q.method));
-  if (q.method != QuantileMethod::histogram) {
-    text += q.bands == 1 ? ", one band" : ", " + std::to_string(q.bands) + " bands of " + std::to_string(q.band_rows) +
-                                              " rows (" + format_bytes(q.band_bytes) + " of values each)";
-  }
-  return text + " (" + q.reason + ")";
-}
-
 /// The images of every reducer, by the method the quantile plan chose.
 StagedImages run_planned(const Pipeline& pipeline, const RunOptions& options, Accumulation& keep) {
   if (!has_quantiles(pipeline)) return run_whole(pipeline, options, &keep);
@@ -48,7 +39,13 @@ StagedImages run_planned(const Pipeline& pipeline, const RunOptions& options, Ac
     case QuantileMethod::spill: result = run_spilled(pipeline, q, options); break;
     default: result = q.bands == 1 ? run_whole(pipeline, options, &keep) : run_bands(pipeline, q, options);
   }
-  result.first_plan.quantiles = describe_quantile_plan(q) + result.first_plan.quantiles;
+  // The passes filled in what they found; the planner's choice completes it.
+  QuantileRun& run = result.first_plan.quantiles;
+  run.method = q.method;
+  run.reason = q.reason;
+  run.bands = q.bands;
+  run.band_rows = q.band_rows;
+  run.band_bytes = q.band_bytes;
   return result;
 }
 

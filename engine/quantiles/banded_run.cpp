@@ -71,7 +71,7 @@ StagedImages run_bands(const Pipeline& pipeline, const QuantilePlan& plan, const
     if (band == 0) {
       result.first_plan = band_plan;
       result.first_plan.budget = budget;  // the report states the user's budget
-      result.first_plan.quantiles = "; each band's budget is --memory less the whole results (" + format_bytes(held) + ")";
+      result.first_plan.quantiles.results_held_bytes = held;
     }
     spdlog::debug("band {}/{} plan: {}", band + 1, plan.bands, band_plan.explain());
     if (options.progress) {

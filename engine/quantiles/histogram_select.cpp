@@ -151,10 +151,6 @@ DigitPlan choose_digits(const DigitSizes& s) {
           "; give at least --memory " + format_bytes(wanted));
 }
 
-std::string passes_text(std::size_t passes) {
-  return std::to_string(passes) + (passes == 1 ? " pass" : " passes");
-}
-
 /// The quantile reducers of a pipeline and the distinct quantiles they ask for.
 struct Targets {
   std::vector<std::size_t> quantile_index;  ///< in pipeline.reducers
@@ -336,14 +332,11 @@ StagedImages run_typed(const Pipeline& pipeline, const RunOptions& options) {
 
   const std::size_t total_passes = 1 + digit_passes;
   result.source_passes = total_passes;
-  if (digit_passes == 0) {
-    result.first_plan.quantiles =
-        ": " + passes_text(total_passes) + " (every pixel's values are equal)";
-  } else {
-    result.first_plan.quantiles =
-        ": " + passes_text(total_passes) + ", " + std::to_string(plan.bits) + "-bit digits" +
-        (plan.groups > 1 ? ", " + std::to_string(plan.groups) + " pixel groups" : "") + " (state " +
-        format_bytes(plan.state_bytes) + ")";
+  result.first_plan.quantiles.passes = total_passes;
+  if (digit_passes != 0) {
+    result.first_plan.quantiles.digit_bits = plan.bits;
+    result.first_plan.quantiles.groups = plan.groups;
+    result.first_plan.quantiles.state_bytes = plan.state_bytes;
     if (sizes.counter_bytes == 2) {
       run_digit_passes<T, std::uint16_t>(pipeline, options, shared, plan, group_bits, sizes,
                                          total_passes, result.stages);

@@ -315,3 +315,28 @@ TEST(Engine, ReportAndProgressDescribeTheRun) {
 
 }  // namespace
 }  // namespace ims
+
+namespace ims {
+namespace {
+
+TEST(QuantileRun, TheReportTextIsRenderedFromWhatRan) {
+  EXPECT_EQ(QuantileRun{}.describe(), "") << "no quantile ran";
+  QuantileRun one{.method = QuantileMethod::memory, .reason = "every value fits the budget", .bands = 1};
+  EXPECT_EQ(one.describe(), "memory, one band (every value fits the budget)");
+  QuantileRun banded = one;
+  banded.bands = 4;
+  banded.band_rows = 512;
+  banded.band_bytes = 3ull << 20;
+  banded.results_held_bytes = 2ull << 20;
+  const std::string text = banded.describe();
+  EXPECT_EQ(text.rfind("memory, 4 bands of 512 rows (", 0), 0u) << text;
+  EXPECT_NE(text.find("; each band's budget is --memory less the whole results ("), std::string::npos) << text;
+  QuantileRun equal{.method = QuantileMethod::histogram, .reason = "r", .passes = 1};
+  EXPECT_EQ(equal.describe(), "histogram (r): 1 pass (every pixel's values are equal)");
+  QuantileRun digits{.method = QuantileMethod::histogram, .reason = "r", .passes = 3, .digit_bits = 11, .groups = 2};
+  EXPECT_EQ(digits.describe().rfind("histogram (r): 3 passes, 11-bit digits, 2 pixel groups (state ", 0), 0u)
+      << digits.describe();
+}
+
+}  // namespace
+}  // namespace ims

@@ -157,26 +157,10 @@ RunOptions options_for(QuantileMethod method, unsigned threads, std::uint64_t me
 /// The number just before `suffix` in `text` (e.g. "4" of "4 passes"), or
 /// `missing` when the suffix is absent. (Plain scanning: <regex> trips GCC 12's
 /// maybe-uninitialized warning in the sanitizer build.)
-std::size_t number_before(const std::string& text, const std::string& suffix, std::size_t missing) {
-  const auto at = text.find(suffix);
-  if (at == std::string::npos) return missing;
-  std::size_t begin = at;
-  while (begin > 0 && std::isdigit(static_cast<unsigned char>(text[begin - 1]))) --begin;
-  return begin == at ? missing : std::stoul(text.substr(begin, at - begin));
-}
-
-/// The passes the report gives ("..., 4 passes, 4-bit digits ...").
-std::size_t passes_of(const RunResult& r) {
-  const std::string& text = r.report.plan.quantiles;
-  std::size_t n = number_before(text, " passes", 0);
-  return n ? n : number_before(text, " pass", 0);
-}
-
-int digit_bits_of(const RunResult& r) {
-  return static_cast<int>(number_before(r.report.plan.quantiles, "-bit digits", 0));
-}
-
-std::size_t groups_of(const RunResult& r) { return number_before(r.report.plan.quantiles, " pixel groups", 1); }
+/// What the histogram passes found, as the report records it.
+std::size_t passes_of(const RunResult& r) { return r.report.plan.quantiles.passes; }
+int digit_bits_of(const RunResult& r) { return r.report.plan.quantiles.digit_bits; }
+std::size_t groups_of(const RunResult& r) { return r.report.plan.quantiles.groups; }
 
 bool same_bytes(const FrameBuffer& a, const FrameBuffer& b) {
   return a.info() == b.info() && std::memcmp(a.data(), b.data(), a.bytes()) == 0;
@@ -190,10 +174,10 @@ RunResult expect_same_as_memory(const Pipeline& pipeline, unsigned threads,
   EXPECT_EQ(got.images.size(), pipeline.reducers.size());
   for (std::size_t i = 0; i < pipeline.reducers.size() && i < got.images.size(); ++i) {
     EXPECT_TRUE(same_bytes(got.images[i], want.images[i]))
-        << pipeline.reducers[i]->name() << " differs (" << got.report.plan.quantiles << ")";
+        << pipeline.reducers[i]->name() << " differs (" << got.report.plan.quantiles.describe() << ")";
   }
-  EXPECT_NE(got.report.plan.quantiles.find("histogram"), std::string::npos)
-      << got.report.plan.quantiles;
+  EXPECT_EQ(got.report.plan.quantiles.method, QuantileMethod::histogram) << got.report.plan.quantiles.describe();
+  EXPECT_EQ(got.report.plan.quantiles.describe().rfind("histogram (", 0), 0u) << got.report.plan.quantiles.describe();
   return got;
 }
 
@@ -246,9 +230,9 @@ TYPED_TEST(HistogramSelect, SmallBudgetsForceNarrowDigitsAndPixelGroups) {
     SCOPED_TRACE("memory " + std::to_string(memory));
     try {
       const RunResult got = expect_same_as_memory(pipeline, 2, memory);
-      EXPECT_GE(passes_of(got), last_passes) << got.report.plan.quantiles;
+      EXPECT_GE(passes_of(got), last_passes) << got.report.plan.quantiles.describe();
       EXPECT_TRUE(digit_bits_of(got) <= last_bits || groups_of(got) > 1)
-          << got.report.plan.quantiles;
+          << got.report.plan.quantiles.describe();
       last_passes = passes_of(got);
       last_bits = digit_bits_of(got);
       grouped |= groups_of(got) > 1;
@@ -272,12 +256,12 @@ TEST(HistogramSelectPlan, TwelveBitDetectorDataPassesFollowTheDigits) {
     SCOPED_TRACE("memory " + std::to_string(memory));
     const RunResult got = expect_same_as_memory(pipeline, 2, memory);
     const int bits = digit_bits_of(got);
-    ASSERT_GT(bits, 0) << got.report.plan.quantiles;
+    ASSERT_GT(bits, 0) << got.report.plan.quantiles.describe();
     EXPECT_EQ(passes_of(got), 1 + groups_of(got) * static_cast<std::size_t>((12 + bits - 1) / bits))
-        << got.report.plan.quantiles;
+        << got.report.plan.quantiles.describe();
     EXPECT_EQ(got.report.bytes, passes_of(got) * s.values.size() * sizeof(std::uint16_t)) << "every pass streams";
     if (memory == 0) {
-      EXPECT_LE(passes_of(got), 5u) << got.report.plan.quantiles;
+      EXPECT_LE(passes_of(got), 5u) << got.report.plan.quantiles.describe();
     }
   }
 }
@@ -288,7 +272,7 @@ TEST(HistogramSelectPlan, ConstantSeriesNeedOnlyTheRangePass) {
   const auto pipeline = pipeline_for(ArraySeries::from(values, 5, shape),
                                      {"median", "percentile:90", "nanpercentile:10", "mean"});
   const RunResult got = expect_same_as_memory(pipeline, 2);
-  EXPECT_EQ(passes_of(got), 1u) << got.report.plan.quantiles;
+  EXPECT_EQ(passes_of(got), 1u) << got.report.plan.quantiles.describe();
   EXPECT_EQ(got.images[0].as<float>()[0], -17.0f);
 }
 
@@ -316,7 +300,7 @@ TEST(HistogramSelectPlan, ThirtyTwoBitCountersOverMoreThan65535Frames) {
   const auto pipeline =
       pipeline_for(test::as_series(s, shape), {"median", "percentile:99.5", "min"});
   const RunResult got = expect_same_as_memory(pipeline, 2);
-  EXPECT_GE(passes_of(got), 2u) << got.report.plan.quantiles;
+  EXPECT_GE(passes_of(got), 2u) << got.report.plan.quantiles.describe();
 }
 
 TEST(HistogramSelectPlan, OtherStatisticsAreComputedInTheFirstPass) {
@@ -436,7 +420,7 @@ TEST(HistogramSelectPlan, EveryPassRunsTheOps) {
     p.reducers.push_back(make_reducer(stat, after));
   }
   const RunResult got = expect_same_as_memory(p, 2);
-  EXPECT_GE(passes_of(got), 3u) << got.report.plan.quantiles;
+  EXPECT_GE(passes_of(got), 3u) << got.report.plan.quantiles.describe();
 }
 
 /// Records every start and finish.
