@@ -1,17 +1,15 @@
 #include "ims/job.hpp"
 
 #include <chrono>
-#include <set>
 
 #include "api/op_spec.hpp"
+#include "api/run_parts.hpp"
 #include "api/run_settings.hpp"
 #include "core/output_file.hpp"
 #include "core/strings.hpp"
-#include "engine/budget.hpp"
 #include "engine/run.hpp"
 #include "engine/series_builder.hpp"
 #include "formats/registry.hpp"
-#include "ims_version.hpp"
 #include "ops/reduce/registry.hpp"
 
 namespace ims {
@@ -42,33 +40,10 @@ std::vector<std::shared_ptr<const Reducer>> make_reducers(const Job& job, FrameI
   std::optional<DType> dtype;
   if (!job.dtype.empty())
     dtype = checking(job, given_as(job, "dtype", "--dtype"), [&] { return parse_dtype(job.dtype); });
-  std::vector<std::shared_ptr<const Reducer>> reducers;
-  std::set<std::string> seen;
-  for (std::size_t i = 0; i < job.statistics.size(); ++i) {
-    auto reducer = checking(job, given_as(job, "stats[" + std::to_string(i) + "]", "--stat"), [&] {
-      auto r = make_reducer(job.statistics[i], input, dtype);
-      if (!seen.insert(r->name()).second) {
-        throw Error(ErrorKind::usage, "statistic '" + r->name() + "' is asked for twice");
-      }
-      return r;
-    });
-    reducers.push_back(std::move(reducer));
-  }
-  return reducers;
-}
-
-/// What the statistics file records about how it was made.
-Metadata result_attributes(const Job& job, const RunReport& report, const ImageSeries& series) {
-  Metadata attrs;
-  attrs.set("source", report.source);
-  attrs.set("frames", static_cast<std::int64_t>(report.frames));
-  attrs.set("statistics", join(report.statistics, ","));
-  attrs.set("ops", describe_ops(series));
-  attrs.set("source_options", join(api::key_values(job.options), " "));
-  attrs.set("dtype", job.dtype.empty() ? std::string("default") : job.dtype);
-  attrs.set("quantile_method", report.plan.quantiles.describe());
-  attrs.set("ims_version", std::string(kVersion));
-  return attrs;
+  return api::make_reducers(job.statistics, input, dtype, [&](Error& e, std::size_t i) {
+    if (e.stage().empty())
+      e.with_stage(given_as(job, "stats[" + std::to_string(i) + "]", "--stat")).with_file(job.config_file);
+  });
 }
 
 /// What the job writes: the statistics, the processed series (its writer's
@@ -98,24 +73,12 @@ void write_statistics(const Job& job, const Pipeline& pipeline, RunResult& resul
   for (std::size_t i = 0; i < pipeline.reducers.size(); ++i) {
     images.push_back({pipeline.reducers[i]->name(), result.images[i].view()});
   }
-  format.write_images(job.output.path, images, result_attributes(job, result.report, *pipeline.source), params);
+  const Metadata attributes =
+      api::result_attributes(result.report, *pipeline.source, job.dtype, join(api::key_values(job.options), " "));
+  format.write_images(job.output.path, images, attributes, params);
   result.report.stages.write += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   result.report.outputs.push_back(format.name + ":" + job.output.path);
 }
-
-/// The whole job's time, for the report: runs that compute op images first
-/// and the writing of results included.
-class JobClock {
- public:
-  double wall_seconds() const {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-  }
-  double cpu_seconds() const { return process_cpu_seconds() - cpu_start_; }
-
- private:
-  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
-  double cpu_start_ = process_cpu_seconds();
-};
 
 /// The statistics' format and options, checked.
 struct StatisticsOutput {
@@ -164,17 +127,15 @@ Series job_series(const Job& job) {
 }
 
 Report run(const Job& job) {
-  const JobClock clock;
   // Everything that can be checked without reading a frame, first; outputs
   // against the inputs named so far before opening anything.
   check_outputs_apart(job_outputs(job, nullptr), named_inputs(job));
   const StatisticsOutput statistics_output = check_statistics_output(job);
   if (!job.report.empty()) check_output_writable(job.report);
-  RunOptions options = job_run_options(job);
-  auto image_runs = std::make_shared<std::vector<std::pair<std::string, RunReport>>>();
-  options.on_image_run = [image_runs](const std::string& what, const RunReport& r) {
-    image_runs->emplace_back(what, r);
-  };
+  // The report counts the whole job: runs that compute op images first and
+  // the writing of results included.
+  const api::CountedRun counted(job_run_options(job));
+  const RunOptions& options = counted.options();
 
   Pipeline pipeline;
   pipeline.source = checking(job, given_as(job, "source", ""), [&] { return open_job_source(job, options); });
@@ -194,9 +155,7 @@ Report run(const Job& job) {
   if (statistics_output.format) {
     write_statistics(job, pipeline, result, statistics_output.params, *statistics_output.format);
   }
-  for (const auto& [what, r] : *image_runs) result.report.add_image_run(what, r);
-  result.report.wall_seconds = clock.wall_seconds();
-  result.report.cpu_seconds = clock.cpu_seconds();
+  counted.complete(result.report);
   if (!job.report.empty()) write_text_atomically(job.report, result.report.to_json());
   return api::public_report(result.report);
 }
