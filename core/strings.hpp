@@ -11,6 +11,8 @@ namespace ims {
 std::string join(const std::vector<std::string>& items, std::string_view separator);
 std::vector<std::string> split(std::string_view text, char separator);
 std::string trim(std::string_view text);
+/// ASCII upper case ("q" -> "Q"), for help texts.
+std::string to_upper(std::string_view text);
 
 /// Levenshtein distance, for "did you mean" hints.
 std::size_t edit_distance(std::string_view a, std::string_view b);

@@ -1,6 +1,8 @@
 #include "ops/reduce/registry.hpp"
 
 #include <algorithm>
+#include <deque>
+#include <mutex>
 
 #include "ims/error.hpp"
 #include "core/find_named.hpp"
@@ -10,28 +12,73 @@ namespace ims {
 
 std::vector<ReducerInfo> builtin_reducers();  // register.cpp
 
-const std::vector<ReducerInfo>& reducer_infos() {
-  static const std::vector<ReducerInfo> infos = builtin_reducers();
+namespace {
+
+std::deque<ReducerInfo>& registry() {
+  static std::deque<ReducerInfo> infos = [] {
+    auto builtin = builtin_reducers();
+    return std::deque<ReducerInfo>(std::make_move_iterator(builtin.begin()), std::make_move_iterator(builtin.end()));
+  }();
   return infos;
+}
+
+}  // namespace
+
+const std::deque<ReducerInfo>& reducer_infos() { return registry(); }
+
+void add_reducer(ReducerInfo info) {
+  static std::mutex adding;
+  std::lock_guard lock(adding);
+  check_new_name(registry(), info.name, "statistic");
+  for (const auto& alias : info.aliases) check_new_name(registry(), alias, "statistic");
+  if (!info.make) throw Error(ErrorKind::usage, "statistic '" + info.name + "' has no factory");
+  registry().push_back(std::move(info));
 }
 
 const ReducerInfo& find_reducer(std::string_view name) { return find_named(reducer_infos(), name, "statistic"); }
 
+namespace {
+
+// "percentile:90;KEY=V" -> the reducer and its KEY=VALUE items, the primary
+// VALUE given as its parameter's KEY (the text form of an op, with ':').
+std::vector<std::string> stat_key_values(std::string_view spec, const ReducerInfo& info) {
+  const auto items = split(spec, ';');
+  const std::string_view head = items.empty() ? std::string_view{} : std::string_view(items[0]);
+  const auto colon = head.find(':');
+  std::vector<std::string> key_values;
+  if (colon != std::string_view::npos) {
+    if (info.params.empty()) {
+      throw Error(ErrorKind::usage, "statistic '" + info.name + "' takes no argument (got '" + std::string(spec) + "')");
+    }
+    key_values.push_back(info.params.front().name + "=" + trim(head.substr(colon + 1)));
+  }
+  for (std::size_t i = 1; i < items.size(); ++i) {
+    const std::string item = trim(items[i]);
+    if (item.find('=') == std::string::npos) {
+      throw Error(ErrorKind::usage,
+                  "statistic '" + std::string(spec) + "': expected KEY=VALUE after ';', got '" + item + "'");
+    }
+    key_values.push_back(item);
+  }
+  const auto given = [&](const ParamSpec& p) {
+    return std::any_of(key_values.begin(), key_values.end(),
+                       [&](const std::string& kv) { return kv.starts_with(p.name + "="); });
+  };
+  if (!info.params.empty() && info.params.front().required && !given(info.params.front())) {
+    throw Error(ErrorKind::usage, "statistic '" + info.name + "' needs an argument: " + info.name + ":" +
+                                      to_upper(info.params.front().name));
+  }
+  return key_values;
+}
+
+}  // namespace
+
 std::unique_ptr<Reducer> make_reducer(std::string_view spec, FrameInfo input,
                                       std::optional<DType> output_dtype) {
-  auto colon = spec.find(':');
-  std::string name = trim(spec.substr(0, colon));
-  std::string argument = colon == std::string_view::npos ? "" : trim(spec.substr(colon + 1));
+  const std::string name = trim(spec.substr(0, spec.find_first_of(":;")));
   const auto& info = find_reducer(name);
-  if (colon != std::string_view::npos && info.argument_doc.empty()) {
-    throw Error(ErrorKind::usage, "statistic '" + info.name + "' takes no argument (got '" +
-                                      std::string(spec) + "')");
-  }
-  if (colon == std::string_view::npos && !info.argument_doc.empty()) {
-    throw Error(ErrorKind::usage, "statistic '" + info.name + "' needs an argument: " +
-                                      info.name + ":" + info.argument_doc);
-  }
-  auto reducer = info.make(ReducerConfig{input, output_dtype, argument});
+  Params params = Params::parse(info.params, stat_key_values(spec, info), "statistic '" + info.name + "'");
+  auto reducer = info.make(ReducerConfig{input, output_dtype, std::move(params)});
   reducer->set_spec(std::string(spec));
   return reducer;
 }
@@ -52,7 +99,8 @@ std::string stat_usage() {
   std::string text;
   for (const auto& r : reducer_infos()) {
     if (!text.empty()) text += ',';
-    text += r.argument_doc.empty() ? r.name : r.name + ":" + r.argument_doc;
+    const bool argument = !r.params.empty() && r.params.front().required;
+    text += argument ? r.name + ":" + to_upper(r.params.front().name) : r.name;
   }
   return text;
 }

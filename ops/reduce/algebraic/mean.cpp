@@ -9,7 +9,6 @@ ReducerInfo mean_reducer_info() {
           .group = ReducerGroup::algebraic,
           .summary = "per-pixel mean: exact (or float64) sum divided by the frame count",
           .default_output = "float32",
-          .argument_doc = "",
           .make = make_sum_like<true>};
 }
 

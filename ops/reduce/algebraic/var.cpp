@@ -9,7 +9,6 @@ ReducerInfo var_reducer_info() {
           .group = ReducerGroup::algebraic,
           .summary = "per-pixel population variance (ddof=0, like numpy), Welford/Chan merge",
           .default_output = "float64",
-          .argument_doc = "",
           .make = make_welford<false>};
 }
 

@@ -79,7 +79,6 @@ ReducerInfo count_reducer_info() {
           .group = ReducerGroup::distributive,
           .summary = "per-pixel number of frames with a value (NaN not counted)",
           .default_output = "int64",
-          .argument_doc = "",
           .make = [](const ReducerConfig& config) {
             return visit_dtype(config.input.dtype, [&](auto tag) -> std::unique_ptr<Reducer> {
               return std::make_unique<Count<decltype(tag)>>(

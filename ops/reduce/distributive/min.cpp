@@ -9,7 +9,6 @@ ReducerInfo min_reducer_info() {
           .group = ReducerGroup::distributive,
           .summary = "per-pixel minimum over frames (NaN if any frame is NaN, like numpy)",
           .default_output = "input dtype",
-          .argument_doc = "",
           .make = make_extremum<false>};
 }
 

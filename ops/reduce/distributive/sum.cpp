@@ -9,7 +9,6 @@ ReducerInfo sum_reducer_info() {
           .group = ReducerGroup::distributive,
           .summary = "per-pixel sum over frames (exact for integers; float64 accumulation)",
           .default_output = "float64",
-          .argument_doc = "",
           .make = make_sum_like<false>};
 }
 

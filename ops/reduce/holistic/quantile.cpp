@@ -27,9 +27,12 @@ ReducerInfo quantile_info(std::string name, bool median, NanPolicy nans) {
                  (omit ? ", ignoring NaNs (numpy's nan" + std::string(median ? "median" : "percentile") + ")"
                        : " (numpy's 'linear' method; a NaN makes the pixel NaN)");
   info.default_output = "float32";
-  info.argument_doc = median ? "" : "Q";
+  if (!median) {
+    info.params = {{.name = "q", .type = ParamType::number, .doc = "the percentile, in [0, 100] (numpy's q)",
+                    .required = true}};
+  }
   info.make = [name, median, nans](const ReducerConfig& config) {
-    QuantileSpec spec{median ? 50.0 : parse_percent(config.argument, name), nans};
+    QuantileSpec spec{median ? 50.0 : parse_percent(config.params.get_string("q"), name), nans};
     return make_quantile_reducer(spec, quantile_name(spec, median), config);
   };
   return info;

@@ -211,6 +211,34 @@ TEST(Reducers, RegistryErrorsAreUsageErrorsWithSuggestions) {
   EXPECT_EQ(split_stat_list(" max , mean"), (std::vector<std::string>{"max", "mean"}));
 }
 
+// Reducers declare their parameters as ParamSpecs, like ops: the primary one
+// by `name:VALUE`, any by `;KEY=VALUE`, each checked once.
+TEST(Reducers, ParametersAreDeclaredAndCheckedLikeOps) {
+  FrameInfo info{kShape, DType::uint16};
+  const auto& percentile = find_reducer("percentile");
+  ASSERT_EQ(percentile.params.size(), 1u);
+  EXPECT_EQ(percentile.params[0].name, "q");
+  EXPECT_TRUE(percentile.params[0].required);
+  EXPECT_EQ(make_reducer("percentile:90", info)->name(), "percentile_90");
+  EXPECT_EQ(make_reducer("percentile;q=90", info)->name(), "percentile_90");
+  auto message = [&](const char* spec) {
+    try {
+      make_reducer(spec, info);
+    } catch (const Error& e) {
+      EXPECT_EQ(e.kind(), ErrorKind::usage);
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_NE(message("percentile").find("needs an argument: percentile:Q"), std::string::npos);
+  EXPECT_NE(message("percentile:90;q=80").find("q"), std::string::npos);
+  EXPECT_NE(message("percentile:90;level=3").find("level"), std::string::npos);
+  EXPECT_NE(message("percentile:ninety").find("ninety"), std::string::npos);
+  EXPECT_NE(message("percentile:90;q").find("expected KEY=VALUE"), std::string::npos);
+  EXPECT_NE(stat_usage().find("percentile:Q"), std::string::npos);
+  EXPECT_EQ(stat_usage().find("median:"), std::string::npos);
+}
+
 TEST(Reducers, FinalizingAnEmptyStateIsAnError) {
   auto r = make_reducer("mean", FrameInfo{kShape, DType::uint16});
   FrameBuffer out(r->output_info());
