@@ -12,18 +12,18 @@ void add_writing_command(CLI::App& app, const std::string& name, const std::stri
     SourceOptions source;
     OutputOptions output;
     CommonOptions common;
-    std::size_t nframes = 0;
+    GivenSettings settings;  // -n/--nframes
   };
   auto o = std::make_shared<Options>();
   o->source.add_to(*cmd);
-  cmd->add_option("-n,--nframes", o->nframes, "write the first N frames only (0 = all)")->check(non_negative_count());
+  o->settings.add_to(*cmd, {"nframes"});
   o->output.add_to(*cmd, "output file (or directory, for --to binary)");
   o->common.add_to(*cmd);
   cmd->callback([o] {
     o->common.init_logging();
     RunConfig job;
     o->source.fill(job);
-    job.nframes = o->nframes;
+    o->settings.apply(job);
     job.write = {o->output.path, o->output.format, o->output.options};
     execute(job, o->common);
   });

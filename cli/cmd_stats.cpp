@@ -2,7 +2,6 @@
 #include "cli/job.hpp"
 #include "cli/options.hpp"
 #include "core/strings.hpp"
-#include "engine/pipeline.hpp"
 #include "ops/reduce/registry.hpp"
 
 namespace ims::cli {
@@ -15,7 +14,7 @@ void add_stats_command(CLI::App& app) {
     OutputOptions output;
     CommonOptions common;
     std::string stats;
-    RunConfig job;
+    GivenSettings settings;
   };
   auto o = std::make_shared<StatsOptions>();
   o->source.add_to(*cmd);
@@ -23,26 +22,13 @@ void add_stats_command(CLI::App& app) {
       ->required()
       ->type_name("NAME[,NAME...]")
       ->check(non_empty());
-  cmd->add_option("-n,--nframes", o->job.nframes, "use the first N frames only (0 = all, like hexrd)")
-      ->check(non_negative_count());
-  cmd->add_option("--dtype", o->job.dtype,
-                  "output dtype of every statistic (default: hexrd's: max/min keep the input "
-                  "dtype, sum float64, mean float32, var/std float64, count int64, quantiles float32)")
-      ->check(non_empty());
-  cmd->add_option("--method", o->job.method,
-                  "how quantiles get every value: " + join(quantile_method_names(), ", ") +
-                      " (auto: the planner chooses from --memory and the source's read costs; see `ims list`)")
-      ->check(CLI::IsMember(quantile_method_names()));
-  cmd->add_option("--scratch", o->job.scratch,
-                  "directory for the spill method's scratch file (default: $TMPDIR or /tmp); "
-                  "removed on success, failure and Ctrl-C")
-      ->type_name("DIR")
-      ->check(non_empty());
+  o->settings.add_to(*cmd, {"nframes", "dtype", "method", "scratch"});
   o->output.add_to(*cmd, "output file; .npz holds one member per statistic");
   o->common.add_to(*cmd);
   cmd->callback([o] {
     o->common.init_logging();
-    RunConfig job = o->job;
+    RunConfig job;
+    o->settings.apply(job);
     o->source.fill(job);
     job.stats = split_stat_list(o->stats);
     job.output = {o->output.path, o->output.format, o->output.options};

@@ -21,7 +21,9 @@ JobOutput to_output(const FileSpec& spec) { return {spec.path, spec.format, to_o
 
 }  // namespace
 
-Job to_job(const RunConfig& config, const CommonOptions& common) {
+Job to_job(const RunConfig& given, const CommonOptions& common) {
+  RunConfig config = given;
+  common.settings.apply(config);  // the command line's --threads and --memory win
   Job job;
   job.paths = config.paths;
   job.format = config.format;
@@ -35,8 +37,8 @@ Job to_job(const RunConfig& config, const CommonOptions& common) {
   job.output = to_output(config.output);
   job.write = to_output(config.write);
   job.report = common.report;
-  job.settings.threads = common.threads != 0 ? common.threads : config.threads;
-  job.settings.memory = common.memory.empty() ? config.memory : common.memory;
+  job.settings.threads = config.threads;
+  job.settings.memory = config.memory;
   job.settings.quantile_method = config.method;
   job.settings.scratch_dir = config.scratch;
   job.settings.nframes = config.nframes;

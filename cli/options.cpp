@@ -1,7 +1,5 @@
 #include "cli/options.hpp"
 
-#include <charconv>
-#include <cstdint>
 #include <iostream>
 
 #include "cli/job.hpp"
@@ -28,24 +26,8 @@ const CLI::Validator& non_empty() {
   return validator;
 }
 
-const CLI::Validator& non_negative_count() {
-  static const CLI::Validator validator(
-      [](std::string& value) {
-        std::uint64_t count = 0;
-        const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), count);
-        if (ec == std::errc::result_out_of_range) return "'" + value + "' is too large a count";
-        const bool whole = !value.empty() && ec == std::errc() && end == value.data() + value.size();
-        return whole ? std::string() : "'" + value + "' is not a count (0, 1, 2, ...)";
-      },
-      "COUNT");
-  return validator;
-}
-
 void CommonOptions::add_to(CLI::App& command) {
-  command.add_option("--threads", threads, "worker threads (default: all cores)")
-      ->check(CLI::Range(1u, 4096u));
-  command.add_option("--memory", memory, "memory budget, e.g. 512M or 8G (default: a quarter of RAM)")
-      ->check(non_empty());
+  settings.add_to(command, {"threads", "memory"});
   command.add_flag("-q,--quiet", quiet, "no progress bar and no summary; errors only");
   command.add_flag("-v,--verbose", verbose, "the full run report and debug messages (the plan, ...)");
   command.add_option("--report", report, "write the run report as JSON to FILE")->check(non_empty());

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "ims/job.hpp"
+#include "cli/job_settings.hpp"
 #include "cli/run_config.hpp"
 
 namespace ims::cli {
@@ -27,14 +28,11 @@ CLI::Option* one_value_per_use(CLI::Option* option);
 /// the same as not giving the option.
 const CLI::Validator& non_empty();
 
-/// A count that must not be negative (`--nframes -5` is a usage error, not
-/// 2^64 - 5).
-const CLI::Validator& non_negative_count();
-
 /// --threads, --memory, --quiet, --verbose, --report: on every command.
+/// --threads and --memory are job settings (job_settings.hpp), which win
+/// over a YAML config's.
 struct CommonOptions {
-  unsigned threads = 0;
-  std::string memory;
+  GivenSettings settings;  ///< --threads, --memory (cli/job_settings.cpp)
   bool quiet = false;
   bool verbose = false;
   std::string report;

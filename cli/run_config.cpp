@@ -8,8 +8,9 @@
 #include <fstream>
 #include <set>
 
-#include "ims/error.hpp"
+#include "cli/job_settings.hpp"
 #include "core/strings.hpp"
+#include "ims/error.hpp"
 #include "formats/posix_file.hpp"
 
 namespace ims::cli {
@@ -244,39 +245,26 @@ class Reader {
   RunConfig read(const YAML::Node& root) const {
     RunConfig c;
     c.file = file_;
-    keys(root, "", {"source", "ops", "stats", "dtype", "method", "scratch", "nframes", "output", "write",
-                    "threads", "memory"});
+    std::vector<std::string> allowed{"source", "ops", "stats", "output", "write"};
+    for (const auto& setting : job_settings()) allowed.push_back(setting.key);
+    keys(root, "", allowed);
     if (!root["source"]) throw config_error(file_, "source", "is missing (where the frames come from)");
     source(root["source"], c);
     if (root["ops"]) ops(root["ops"], c);
     if (root["stats"]) c.stats = list(root["stats"], "stats");
-    if (root["dtype"]) c.dtype = value(root["dtype"], "dtype");
-    if (root["method"]) c.method = value(root["method"], "method");
-    if (root["scratch"]) c.scratch = value(root["scratch"], "scratch");
-    if (root["nframes"]) c.nframes = number<std::size_t>(root["nframes"], "nframes");
     if (root["output"]) c.output = file_spec(root["output"], "output");
     if (root["write"]) c.write = file_spec(root["write"], "write");
-    if (root["threads"]) {
-      c.threads = number<unsigned>(root["threads"], "threads");
-      if (c.threads < 1 || c.threads > 4096) {
-        throw config_error(file_, "threads", "must be from 1 to 4096 (leave it out for every core)");
-      }
+    for (const auto& setting : job_settings()) {
+      if (!root[setting.key]) continue;
+      const std::string v = scalar(root[setting.key], setting.key);
+      if (const std::string why = setting.check(v); !why.empty()) throw config_error(file_, setting.key, why);
+      setting.assign(c, v);
     }
-    if (root["memory"]) c.memory = value(root["memory"], "memory");
     check_outputs(c);
     return c;
   }
 
  private:
-  template <class N>
-  N number(const YAML::Node& node, const std::string& where) const {
-    try {
-      return node.as<N>();
-    } catch (const YAML::Exception&) {
-      throw config_error(file_, where, "expected a non-negative integer, got '" + scalar(node, where) + "'");
-    }
-  }
-
   void check_outputs(const RunConfig& c) const {
     if (!c.stats.empty() && c.output.path.empty()) {
       throw config_error(file_, "output", "is missing: where the statistics go (output: {path: bg.npz})");

@@ -131,7 +131,15 @@ TEST(CliConventions, ConfigsAreReadStrictly) {
       {"stats", src.string(), "--stat", "max", "-o", (dir / "a.npz").string(), "-n", "99999999999999999999999"},
       "is too large a count");
   const auto negative = write("negative.yaml", head + out + "nframes: -5\n");
-  expect_usage_error({"run", negative}, "nframes: " + negative + ": expected a non-negative integer, got '-5'");
+  // One declaration of each setting (cli/job_settings.cpp): the same check
+  // and message from YAML as from the command line.
+  expect_usage_error({"run", negative}, "nframes: " + negative + ": '-5' is not a count");
+  expect_usage_error({"run", write("threads0.yaml", head + out + "threads: 0\n")}, "must be from 1 to 4096, got 0");
+  expect_usage_error({"stats", src.string(), "--stat", "max", "-o", (dir / "a.npz").string(), "--threads", "0"},
+                     "--threads: must be from 1 to 4096, got 0");
+  expect_usage_error({"run", write("method.yaml", head + out + "method: spil\n")}, "did you mean 'spill'");
+  expect_usage_error({"stats", src.string(), "--stat", "max", "-o", (dir / "a.npz").string(), "--method", "spil"},
+                     "did you mean 'spill'");
   auto missing = run_ims({"run", (dir / "nofile.yaml").string()});
   expect_error(missing, 1, "cannot read the config (No such file or directory)");
   EXPECT_FALSE(fs::exists(dir / "a.npz"));
