@@ -55,13 +55,14 @@ void print_formats(std::ostream& out) {
 }
 
 void print_stats(std::ostream& out) {
-  out << "statistics (--stat NAME[,NAME...]; all of them in one pass)\n";
+  out << "statistics (--stat NAME[:VALUE][;KEY=VALUE][,NAME...]; all of them in one pass;\n"
+      << "            VALUE sets the first option)\n";
   for (const auto& r : reducer_infos()) {
     out << "  " << r.name;
     if (!r.aliases.empty()) out << " (alias " << join(r.aliases, ", ") << ")";
     out << "  [" << reducer_group_name(r.group) << "; output " << r.default_output << "]\n";
     out << "      " << r.summary << "\n";
-    if (!r.argument_doc.empty()) out << "      argument: " << r.name << ":" << r.argument_doc << "\n";
+    for (const auto& p : r.params) out << param_line(p);
   }
 }
 
@@ -69,6 +70,7 @@ std::string_view origin_name(OpOrigin origin) {
   switch (origin) {
     case OpOrigin::hexrd: return "hexrd";
     case OpOrigin::thunder: return "Thunder";
+    case OpOrigin::program: return "registered by the program";
     default: return "ims";
   }
 }
@@ -107,7 +109,7 @@ std::string listing_json() {
     j["statistics"].push_back({{"name", r.name}, {"aliases", r.aliases},
                                {"group", std::string(reducer_group_name(r.group))},
                                {"output", r.default_output}, {"summary", r.summary},
-                               {"argument", r.argument_doc}});
+                               {"options", params(r.params)}});
   }
   j["ops"] = nlohmann::ordered_json::array();
   for (const auto& op : op_infos()) {

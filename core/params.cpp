@@ -1,4 +1,4 @@
-#include "core/params.hpp"
+#include "ims/params.hpp"
 
 #include <algorithm>
 

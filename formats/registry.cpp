@@ -1,8 +1,12 @@
 #include "formats/registry.hpp"
 
+#include <deque>
+#include <mutex>
+
 #include <algorithm>
 #include <filesystem>
 
+#include "core/find_named.hpp"
 #include "ims/error.hpp"
 #include "core/strings.hpp"
 #include "formats/concat_series.hpp"
@@ -11,9 +15,34 @@ namespace ims {
 
 std::vector<FormatInfo> builtin_formats();  // register.cpp
 
-const std::vector<FormatInfo>& format_infos() {
-  static const std::vector<FormatInfo> infos = builtin_formats();
+namespace {
+
+std::deque<FormatInfo>& registry() {
+  static std::deque<FormatInfo> infos = [] {
+    auto builtin = builtin_formats();
+    return std::deque<FormatInfo>(std::make_move_iterator(builtin.begin()), std::make_move_iterator(builtin.end()));
+  }();
   return infos;
+}
+
+}  // namespace
+
+const std::deque<FormatInfo>& format_infos() { return registry(); }
+
+void add_format(FormatInfo info) {
+  static std::mutex adding;
+  std::lock_guard lock(adding);
+  check_new_name(registry(), info.name, "format");
+  for (auto& ext : info.extensions) {
+    if (ext.size() < 2 || ext[0] != '.') {
+      throw Error(ErrorKind::usage, "format '" + info.name + "': extension '" + ext + "' does not start with '.'");
+    }
+    if (const FormatInfo* owner = format_by_extension("x" + ext)) {
+      throw Error(ErrorKind::usage, "format '" + info.name + "': extension " + ext + " belongs to format '" +
+                                        owner->name + "'");
+    }
+  }
+  registry().push_back(std::move(info));
 }
 
 namespace {

@@ -1,6 +1,7 @@
 #pragma once
 // The formats ims reads and writes, by name and file extension.
 
+#include <deque>
 #include <functional>
 #include <memory>
 #include <string>
@@ -8,7 +9,7 @@
 #include <vector>
 
 #include "core/image_series.hpp"
-#include "core/params.hpp"
+#include "ims/params.hpp"
 #include "core/series_writer.hpp"
 
 namespace ims {
@@ -39,8 +40,14 @@ struct FormatInfo {
       write_images;
 };
 
-/// Every format, in the order `ims list` shows them (register.cpp).
-const std::vector<FormatInfo>& format_infos();
+/// Every format, in the order `ims list` shows them: the built-in ones
+/// (register.cpp), then those a program added.
+const std::deque<FormatInfo>& format_infos();
+
+/// Adds a format (ims::register_format): a usage ims::Error when its name is
+/// not an identifier or taken, or an extension belongs to another format.
+/// Call before runs start on other threads; additions are serialised.
+void add_format(FormatInfo info);
 
 /// By name; a usage ims::Error lists the valid names and suggests one.
 const FormatInfo& find_format(std::string_view name);

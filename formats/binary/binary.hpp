@@ -4,7 +4,7 @@
 #include <string>
 
 #include "core/image_series.hpp"
-#include "core/params.hpp"
+#include "ims/params.hpp"
 #include "core/series_writer.hpp"
 
 namespace ims {

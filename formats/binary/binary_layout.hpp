@@ -15,7 +15,7 @@
 
 #include "core/frame.hpp"
 #include "ims/metadata.hpp"
-#include "core/params.hpp"
+#include "ims/params.hpp"
 
 namespace ims {
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "core/params.hpp"
+#include "ims/params.hpp"
 #include "formats/codec/codec.hpp"
 #include "formats/hdf5/h5_handle.hpp"
 

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "core/image_series.hpp"
-#include "core/params.hpp"
+#include "ims/params.hpp"
 #include "core/series_writer.hpp"
 #include "formats/registry.hpp"
 

@@ -12,8 +12,11 @@
 
 #include "ims/dtype.hpp"
 #include "ims/error.hpp"
+#include "ims/extend.hpp"
 #include "ims/image.hpp"
+#include "ims/job.hpp"
 #include "ims/metadata.hpp"
+#include "ims/params.hpp"
 #include "ims/results.hpp"
 #include "ims/series.hpp"
 #include "ims/settings.hpp"

@@ -1,10 +1,16 @@
 #pragma once
-// Parameters declared once per format, op and reducer: the table drives
-// `--opt KEY=VALUE` validation, `ims list`, --help and (later) YAML and Python.
+/// Parameters declared once per format, op and statistic (built in or
+/// registered by a program, ims/extend.hpp): the table drives `--opt
+/// KEY=VALUE` and `--stat NAME:VALUE` validation, `ims list`, --help, YAML
+/// and Python.
+///
+/// Threading contract: ParamSpec and Params are plain values; a Params is
+/// safe to read from several threads.
 
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace ims {
@@ -30,8 +36,8 @@ class Params {
   /// Parses `KEY=VALUE` items against `specs`. `owner` names the table in
   /// messages ("format 'random'"). Unknown keys, malformed values, missing
   /// required keys and repeated keys are usage errors.
-  static Params parse(const std::vector<ParamSpec>& specs,
-                      const std::vector<std::string>& key_values, std::string_view owner);
+  static Params parse(const std::vector<ParamSpec>& specs, const std::vector<std::string>& key_values,
+                      std::string_view owner);
 
   /// True when the user gave the key (defaults do not count).
   bool has(std::string_view name) const;

@@ -31,7 +31,7 @@ class ImageSeries;  // the engine's source interface (internal)
 
 /// KEY=VALUE options of a format or op, in the order given:
 /// `{{"path", "imageseries"}, {"chunk_rows", "4"}}`. `ims list` and
-/// ims::describe_formats() name every key.
+/// ims::describe_formats() (ims/extend.hpp) name every key.
 using Options = std::vector<std::pair<std::string, std::string>>;
 
 class Series {

@@ -27,7 +27,7 @@
 #include <vector>
 
 #include "core/frame.hpp"
-#include "core/params.hpp"
+#include "ims/params.hpp"
 
 namespace ims::filters {
 

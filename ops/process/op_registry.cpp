@@ -1,6 +1,8 @@
 #include "ops/process/op_registry.hpp"
 
 #include <algorithm>
+#include <deque>
+#include <mutex>
 
 #include "ims/error.hpp"
 #include "core/find_named.hpp"
@@ -16,9 +18,27 @@ std::shared_ptr<LazyImage> OpConfig::image(std::string_view name) const {
   return images(params.get_string(name), input, params);
 }
 
-const std::vector<OpInfo>& op_infos() {
-  static const std::vector<OpInfo> infos = builtin_ops();
+namespace {
+
+std::deque<OpInfo>& registry() {
+  static std::deque<OpInfo> infos = [] {
+    auto builtin = builtin_ops();
+    return std::deque<OpInfo>(std::make_move_iterator(builtin.begin()), std::make_move_iterator(builtin.end()));
+  }();
   return infos;
+}
+
+}  // namespace
+
+const std::deque<OpInfo>& op_infos() { return registry(); }
+
+void add_op(OpInfo info) {
+  static std::mutex adding;
+  std::lock_guard lock(adding);
+  check_new_name(registry(), info.name, "op");
+  for (const auto& alias : info.aliases) check_new_name(registry(), alias, "op");
+  if (!info.make) throw Error(ErrorKind::usage, "op '" + info.name + "' has no factory");
+  registry().push_back(std::move(info));
 }
 
 const OpInfo& find_op(std::string_view name) { return find_named(op_infos(), name, "op"); }

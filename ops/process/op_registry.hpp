@@ -7,20 +7,21 @@
 //   flip=r90   rectangle=0:512,0:256   dark=dark.npy;mode=wrap
 //   dark=median;frames=0:100   gaussian_filter=2;truncate=4
 
+#include <deque>
 #include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "core/params.hpp"
+#include "ims/params.hpp"
 #include "ops/process/frame_op.hpp"
 #include "ops/process/lazy_image.hpp"
 
 namespace ims {
 
 /// Where an op comes from, for `ims list` and the docs.
-enum class OpOrigin { hexrd, thunder, ims };
+enum class OpOrigin { hexrd, thunder, ims, program };  // program: added by ims::register_op
 
 /// Resolves an image-valued parameter (its text, e.g. "dark.npy" or
 /// "median") to a LazyImage, for an op whose input frames are `input`. The
@@ -47,8 +48,14 @@ struct OpInfo {
   std::function<std::shared_ptr<const FrameOp>(const OpConfig&)> make;
 };
 
-/// Every op, in the order `ims list` shows them.
-const std::vector<OpInfo>& op_infos();
+/// Every op, in the order `ims list` shows them: the built-in ones
+/// (register.cpp), then those a program added.
+const std::deque<OpInfo>& op_infos();
+
+/// Adds an op (ims::register_op): a usage ims::Error when its name or an
+/// alias is not an identifier or taken. Call before runs start on other
+/// threads; additions are serialised.
+void add_op(OpInfo info);
 
 /// Looks an op up by name or alias; a usage ims::Error lists the valid names
 /// and suggests the closest.

@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "ims/error.hpp"
-#include "core/params.hpp"
+#include "ims/params.hpp"
 
 namespace ims {
 namespace {

@@ -71,3 +71,15 @@ expect_file(${WORK_DIR}/bg.npz)
 run("processed_write" ${WORK_DIR}/examples/processed_write ${series} ${WORK_DIR}/processed.h5)
 run("check the processed series" ${prefix}/bin/ims info ${WORK_DIR}/processed.h5 --opt path=imageseries)
 run("from_memory" ${WORK_DIR}/examples/from_memory)
+
+# examples/custom_reducer: a statistic of the program's own, registered
+# through the public API, checked against a loop by the program itself.
+run("configure custom_reducer" ${CMAKE_COMMAND} -S ${SOURCE_DIR}/examples/custom_reducer -B ${WORK_DIR}/custom_reducer
+    -DCMAKE_PREFIX_PATH=${prefix} -DCMAKE_BUILD_TYPE=Release "-DCMAKE_CXX_FLAGS=${flags}"
+    "-DCMAKE_EXE_LINKER_FLAGS=${flags}")
+run("build custom_reducer" ${CMAKE_COMMAND} --build ${WORK_DIR}/custom_reducer -j 2)
+set(npy_series ${WORK_DIR}/series.npy)
+run("make an npy series" ${prefix}/bin/ims convert --format random --opt mode=detector --opt frames=20 --opt rows=48
+    --opt cols=40 -o ${npy_series} -q)
+run("count_above" ${WORK_DIR}/custom_reducer/count_above ${npy_series} 120 ${WORK_DIR}/counts.npz)
+expect_file(${WORK_DIR}/counts.npz)
