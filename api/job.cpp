@@ -8,7 +8,7 @@
 #include "core/output_file.hpp"
 #include "core/strings.hpp"
 #include "engine/run.hpp"
-#include "engine/series_builder.hpp"
+#include "engine/series/series_builder.hpp"
 #include "formats/registry.hpp"
 #include "ops/reduce/registry.hpp"
 

@@ -6,7 +6,7 @@
 #include "core/output_file.hpp"
 #include "core/strings.hpp"
 #include "engine/run.hpp"
-#include "engine/series_builder.hpp"
+#include "engine/series/series_builder.hpp"
 #include "formats/registry.hpp"
 #include "ims/ims.hpp"
 #include "ims_version.hpp"

@@ -4,7 +4,7 @@
 
 #include "core/strings.hpp"
 #include "engine/budget.hpp"
-#include "engine/series_builder.hpp"
+#include "engine/series/series_builder.hpp"
 #include "ims_version.hpp"
 #include "ops/reduce/registry.hpp"
 

@@ -6,7 +6,7 @@
 #include "api/memory_series.hpp"
 #include "api/op_spec.hpp"
 #include "api/run_settings.hpp"
-#include "engine/series_builder.hpp"
+#include "engine/series/series_builder.hpp"
 #include "formats/array/array_series.hpp"
 #include "formats/registry.hpp"
 

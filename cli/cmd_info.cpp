@@ -6,7 +6,7 @@
 #include "cli/options.hpp"
 #include "core/output_file.hpp"
 #include "core/strings.hpp"
-#include "engine/series_builder.hpp"
+#include "engine/series/series_builder.hpp"
 
 namespace ims::cli {
 

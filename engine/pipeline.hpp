@@ -75,7 +75,7 @@ struct RunOptions {
   /// false always writes processed frames first (the two must agree).
   bool ops_by_tile = true;
   /// Lets pixel-moving ops at the end of the chain (flip, rectangle) apply
-  /// once to each result instead of to every frame (engine/pixel_moves.hpp);
+  /// once to each result instead of to every frame (engine/rewrite/pixel_moves.hpp);
   /// false applies them to every frame (the two must agree).
   bool move_pixel_ops = true;
   /// Lets a chain that is one pixel map (ops/process/pixel_map.hpp) run

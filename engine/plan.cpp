@@ -8,6 +8,7 @@
 #include "core/checked.hpp"
 #include "ims/error.hpp"
 #include "core/strings.hpp"
+#include "engine/rewrite/ops_in_reducers.hpp"
 #include "ops/process/op_chain.hpp"
 
 namespace ims {
@@ -26,21 +27,6 @@ constexpr std::size_t kTilesOnSmallFrames = 16;
 
 std::size_t ceil_div(std::size_t a, std::size_t b) { return (a + b - 1) / b; }
 std::size_t round_up(std::size_t a, std::size_t b) { return ceil_div(a, b) * b; }
-
-// Whether the op chain is one map every reducer folds (Plan::ops_folded).
-bool ops_fold_into_reducers(const Pipeline& pipeline, const OpChain& chain, const RunOptions& options,
-                            const Plan& plan) {
-  return plan.ops_by_tile && options.fold_pixel_maps &&
-         std::all_of(pipeline.reducers.begin(), pipeline.reducers.end(),
-                     [](const auto& r) { return r->folds_pixel_maps(); }) &&
-         chain.pixel_map().has_value();
-}
-
-// Whether the op chain can run inside the reduction, tile by tile.
-bool ops_run_by_tile(const Pipeline& pipeline, const OpChain& chain, const RunOptions& options, const Plan& plan) {
-  return options.ops_by_tile && !chain.empty() && pipeline.writers.empty() && !pipeline.reducers.empty() &&
-         plan.tile_pixels % plan.frame.shape.cols == 0 && chain.maps_rows();
-}
 
 void check_reducers(const Pipeline& pipeline, FrameInfo frame) {
   for (const auto& r : pipeline.reducers) {
@@ -92,12 +78,21 @@ std::size_t tile_pixels_for(FrameInfo frame) {
   return std::min(tile_rows, rows) * cols;
 }
 
+RunOptions resolve_options(RunOptions options, const ImageSeries& source) {
+  if (options.threads == 0) options.threads = default_thread_count();
+  if (options.memory == 0) options.memory = default_memory_budget();
+  options.nframes = options.nframes == 0 ? source.size() : std::min(options.nframes, source.size());
+  return options;
+}
+
 Plan make_plan(const Pipeline& pipeline, const RunOptions& options) {
   if (!pipeline.source) throw Error(ErrorKind::internal, "pipeline has no source");
+  if (options.threads == 0 || options.memory == 0) {
+    throw Error(ErrorKind::internal, "make_plan: the run options are not resolved (resolve_options)");
+  }
   const ImageSeries& source = *pipeline.source;
   Plan plan;
-  plan.frames = source.size();
-  if (options.nframes > 0) plan.frames = std::min(plan.frames, options.nframes);
+  plan.frames = std::min(source.size(), options.nframes);
   if (plan.frames == 0) {
     throw Error(ErrorKind::format, "the series has no frames").with_source(source.describe());
   }
@@ -122,8 +117,8 @@ Plan make_plan(const Pipeline& pipeline, const RunOptions& options) {
   }
   check_reducers(pipeline, plan.frame);
 
-  plan.threads = options.threads > 0 ? options.threads : default_thread_count();
-  plan.budget = options.memory > 0 ? options.memory : default_memory_budget();
+  plan.threads = options.threads;
+  plan.budget = options.memory;
   plan.parallel_reads = source.concurrent_reads();
   plan.zero_copy = source.frame_data(0) != nullptr;
   plan.frames_kept_in_place =

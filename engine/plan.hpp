@@ -72,6 +72,14 @@ struct Plan {
   std::string explain() const;
 };
 
+/// `options` with every default decided, once, at run()'s entry: threads
+/// and memory from the machine, nframes the number of frames the run uses
+/// (at most the source's). The planners and passes read the fields as they
+/// are.
+RunOptions resolve_options(RunOptions options, const ImageSeries& source);
+
+/// The plan of one pass; `options` are resolved (an internal ims::Error
+/// otherwise).
 Plan make_plan(const Pipeline& pipeline, const RunOptions& options);
 
 /// Pixels per reducer-state tile for frames of `frame`: a function of the

@@ -12,11 +12,12 @@
 #include "core/logging.hpp"
 #include "core/strings.hpp"
 #include "engine/quantiles/histogram_select.hpp"
-#include "engine/pixel_moves.hpp"
-#include "engine/processed_series.hpp"
+#include "engine/rewrite/pixel_moves.hpp"
+#include "engine/rewrite/flatten.hpp"
+#include "engine/pass.hpp"
 #include "engine/progress.hpp"
 #include "engine/quantiles/quantile_plan.hpp"
-#include "engine/series_builder.hpp"
+#include "engine/series/series_builder.hpp"
 #include "engine/quantiles/spill.hpp"
 
 namespace ims {
@@ -29,15 +30,22 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
+/// One pass over every frame, its reducer states kept in `keep`.
+StagedImages run_whole(const Pipeline& pipeline, const RunOptions& options, Accumulation& keep) {
+  PassResult pass = run_pass(pipeline, options, progress_label(pipeline, options));
+  keep = std::move(pass.accumulation);
+  return {std::move(pass.images), pass.stages, std::move(pass.plan)};
+}
+
 /// The images of every reducer, by the method the quantile plan chose.
 StagedImages run_planned(const Pipeline& pipeline, const RunOptions& options, Accumulation& keep) {
-  if (!has_quantiles(pipeline)) return run_whole(pipeline, options, &keep);
+  if (!has_quantiles(pipeline)) return run_whole(pipeline, options, keep);
   const QuantilePlan q = plan_quantiles(pipeline, options);
   StagedImages result;
   switch (q.method) {
     case QuantileMethod::histogram: result = run_histogram(pipeline, options); break;
     case QuantileMethod::spill: result = run_spilled(pipeline, q, options); break;
-    default: result = q.bands == 1 ? run_whole(pipeline, options, &keep) : run_bands(pipeline, q, options);
+    default: result = q.bands == 1 ? run_whole(pipeline, options, keep) : run_bands(pipeline, q, options);
   }
   // The passes filled in what they found; the planner's choice completes it.
   QuantileRun& run = result.first_plan.quantiles;
@@ -65,38 +73,16 @@ void check_writers(const Pipeline& pipeline) {
 
 }  // namespace
 
-std::string progress_label(const Pipeline& pipeline, const RunOptions& options) {
-  return options.label.empty() ? pipeline.source->describe() : options.label;
-}
-
-StagedImages run_whole(const Pipeline& pipeline, const RunOptions& options, Accumulation* keep) {
-  const Plan plan = make_plan(pipeline, options);
-  spdlog::debug("plan: {}", plan.explain());
-  const SeriesInfo info{plan.frames, plan.frame, pipeline.source->metadata()};
-  for_each_writer(pipeline, [&](SeriesWriter& w) { w.begin(info); });
-  if (options.progress)
-    options.progress->start(progress_label(pipeline, options), plan.frames, plan.source_frame.bytes());
-  StreamResult streamed = stream(pipeline, plan, options);
-  StagedImages result;
-  result.first_plan = plan;
-  result.stages = streamed.stages;
-  const auto finalize_start = Clock::now();
-  result.images = streamed.accumulation.finalize();
-  result.stages.finalize += seconds_since(finalize_start);
-  for_each_writer(pipeline, [](SeriesWriter& w) { w.commit(); });
-  if (options.progress) options.progress->finish(true);
-  if (keep) *keep = std::move(streamed.accumulation);
-  return result;
-}
-
-RunResult run(const Pipeline& given, const RunOptions& options) {
+RunResult run(const Pipeline& given, const RunOptions& asked) {
   if (!given.source) throw Error(ErrorKind::internal, "pipeline has no source");
   check_writers(given);
-  ResultOps split = move_pixel_ops_to_results(flatten(given), options);
+  ResultOps split = move_pixel_ops_to_results(flatten(given), asked);
   const Pipeline& pipeline = split.pipeline;
+  // Threads, budget and frames are decided here, once; every pass reads them.
+  const RunOptions options = resolve_options(asked, *pipeline.source);
   const auto start = Clock::now();
   const double cpu_start = process_cpu_seconds();
-  const unsigned threads = options.threads > 0 ? options.threads : default_thread_count();
+  const unsigned threads = options.threads;
 
   RunResult result;
   StagedImages staged;

@@ -57,7 +57,7 @@ StagedImages run_bands(const Pipeline& pipeline, const QuantilePlan& plan, const
   // in flight from what they leave of the budget (plan_quantiles sized the
   // bands the same way).
   RunOptions band_options = options;
-  const std::uint64_t budget = options.memory > 0 ? options.memory : default_memory_budget();
+  const std::uint64_t budget = options.memory;
   std::uint64_t held = 0;
   for (const auto& image : result.images) held += image.bytes();
   band_options.memory = budget > held ? budget - held : budget;
@@ -67,22 +67,15 @@ StagedImages run_bands(const Pipeline& pipeline, const QuantilePlan& plan, const
     Pipeline part;
     part.source = std::make_shared<RegionSeries>(pipeline.source, rows);
     part.reducers = remake_reducers(pipeline.reducers, part.source->frame_info());
-    const Plan band_plan = make_plan(part, band_options);
+    PassResult pass =
+        run_pass(part, band_options, band_label(progress_label(pipeline, options), band, plan.bands, rows));
     if (band == 0) {
-      result.first_plan = band_plan;
+      result.first_plan = pass.plan;
       result.first_plan.budget = budget;  // the report states the user's budget
       result.first_plan.quantiles.results_held_bytes = held;
     }
-    spdlog::debug("band {}/{} plan: {}", band + 1, plan.bands, band_plan.explain());
-    if (options.progress) {
-      options.progress->start(band_label(progress_label(pipeline, options), band, plan.bands, rows), band_plan.frames,
-                              band_plan.source_frame.bytes());
-    }
-    StreamResult streamed = stream(part, band_plan, band_options);
-    add_stages(result.stages, streamed.stages);
-    std::vector<FrameBuffer> images = streamed.accumulation.finalize();
-    for (std::size_t i = 0; i < images.size(); ++i) paste_band(images[i], rows.row0, result.images[i]);
-    if (options.progress) options.progress->finish(true);
+    add_stages(result.stages, pass.stages);
+    for (std::size_t i = 0; i < pass.images.size(); ++i) paste_band(pass.images[i], rows.row0, result.images[i]);
     ::malloc_trim(0);  // see spill.cpp
   }
   return result;

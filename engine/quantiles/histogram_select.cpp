@@ -40,31 +40,6 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-struct PassOutput {
-  std::vector<FrameBuffer> images;
-  StageSeconds stages;
-  Plan plan;
-};
-
-/// One streaming pass of `pass` over the series. Begins its writers (the
-/// caller commits them once every pass has succeeded).
-PassOutput run_pass(const Pipeline& pass, const RunOptions& options, const std::string& label) {
-  PassOutput out;
-  out.plan = make_plan(pass, options);
-  spdlog::debug("{}: {}", label, out.plan.explain());
-  const SeriesInfo info{out.plan.frames, out.plan.frame, pass.source->metadata()};
-  for_each_writer(pass, [&](SeriesWriter& w) { w.begin(info); });
-  if (options.progress)
-    options.progress->start(label, out.plan.frames, out.plan.source_frame.bytes());
-  StreamResult streamed = stream(pass, out.plan, options);
-  out.stages = streamed.stages;
-  const auto finalize_start = Clock::now();
-  out.images = streamed.accumulation.finalize();
-  out.stages.finalize += seconds_since(finalize_start);
-  if (options.progress) options.progress->finish(true);
-  return out;
-}
-
 std::uint64_t low_mask(int bits) {
   return bits >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << bits) - 1;
 }
@@ -216,7 +191,7 @@ void run_digit_passes(const Pipeline& pipeline, const RunOptions& options,
       digits.reducers.push_back(std::make_shared<DigitReducer<T, C>>(frame, shared, per_pixel));
       const std::string label = "histogram pass " + std::to_string(pass_number) + "/" + std::to_string(total_passes) +
                                 " of " + progress_label(pipeline, options);
-      const PassOutput out = run_pass(digits, options, label);
+      const PassResult out = run_pass(digits, options, label, PassWriters::leave_open);
       add_stages(stages, out.stages);
       ++pass_number;
     }
@@ -230,8 +205,7 @@ StagedImages run_typed(const Pipeline& pipeline, const RunOptions& options) {
   const FrameInfo frame = pipeline.reducers.front()->input();
   const std::size_t pixels = frame.shape.pixels();
   const Targets targets = targets_of(pipeline, kFloat);
-  std::size_t frames = pipeline.source->size();
-  if (options.nframes > 0) frames = std::min(frames, options.nframes);
+  const std::size_t frames = options.nframes;
   if (frames > std::numeric_limits<std::uint32_t>::max()) {
     throw Error(
         ErrorKind::usage,
@@ -243,7 +217,7 @@ StagedImages run_typed(const Pipeline& pipeline, const RunOptions& options) {
   sizes.targets = targets.specs.size();
   sizes.counter_bytes = frames <= std::numeric_limits<std::uint16_t>::max() ? 2 : 4;
   sizes.key_bytes = sizeof(K);
-  sizes.budget = options.memory > 0 ? options.memory : default_memory_budget();
+  sizes.budget = options.memory;
   sizes.persistent =
       pixels * (sizeof(std::uint32_t) + sizes.targets * (2 * sizeof(K) + sizeof(std::uint32_t)));
   for (const auto& r : pipeline.reducers)
@@ -273,8 +247,8 @@ StagedImages run_typed(const Pipeline& pipeline, const RunOptions& options) {
   first.writers = pipeline.writers;
   for (std::size_t i : targets.other_index) first.reducers.push_back(pipeline.reducers[i]);
   first.reducers.push_back(std::make_shared<KeyRangeReducer<T>>(frame, ranges));
-  PassOutput range_pass =
-      run_pass(first, options, "histogram pass 1 (key ranges) of " + progress_label(pipeline, options));
+  PassResult range_pass = run_pass(first, options, "histogram pass 1 (key ranges) of " + progress_label(pipeline, options),
+                                   PassWriters::leave_open);
 
   StagedImages result;
   result.images.resize(pipeline.reducers.size());

@@ -21,11 +21,6 @@ constexpr double kSpillCostPerByte = 2.5;
 // successor passes: a typical count for comparing costs.
 constexpr double kHistogramPasses = 5.0;
 
-std::size_t frames_of(const Pipeline& pipeline, const RunOptions& options) {
-  std::size_t frames = pipeline.source->size();
-  return options.nframes > 0 ? std::min(frames, options.nframes) : frames;
-}
-
 FrameInfo output_frame(const Pipeline& pipeline) {
   return pipeline.reducers.empty() ? pipeline.source->frame_info() : pipeline.reducers.front()->input();
 }
@@ -50,8 +45,8 @@ struct Sizes {
 Sizes sizes_of(const Pipeline& pipeline, const RunOptions& options) {
   Sizes s;
   const FrameInfo frame = output_frame(pipeline);
-  const std::size_t frames = frames_of(pipeline, options);
-  s.budget = options.memory > 0 ? options.memory : default_memory_budget();
+  const std::size_t frames = options.nframes;
+  s.budget = options.memory;
   s.rows = frame.shape.rows;
   // Saturating: a size too large for any budget must read as such, not wrap.
   s.outputs = saturating_mul(frame.shape.pixels(), output_bytes_per_pixel(pipeline));

@@ -68,12 +68,12 @@ StagedImages run_spilled(const Pipeline& pipeline, const QuantilePlan& plan, con
 
   RunOptions first_options = options;
   first_options.quantile_method = QuantileMethod::memory;  // no quantiles in this pass
-  StagedImages spilled = run_whole(first, first_options);
+  PassResult spilled = run_pass(first, first_options, progress_label(pipeline, options));
   ::malloc_trim(0);
 
   second.source = open_series(scratch.path(), "hdf5", {"path=imageseries"});
   RunOptions second_options = options;
-  second_options.nframes = 0;  // the scratch file holds exactly the frames to use
+  second_options.nframes = second.source->size();  // the scratch file holds exactly the frames to use
   StagedImages banded = run_bands(second, plan, second_options);
 
   StagedImages result;
@@ -82,7 +82,7 @@ StagedImages run_spilled(const Pipeline& pipeline, const QuantilePlan& plan, con
   for (std::size_t k = 0; k < second_index.size(); ++k) result.images[second_index[k]] = std::move(banded.images[k]);
   result.stages = spilled.stages;
   add_stages(result.stages, banded.stages);
-  result.first_plan = spilled.first_plan;
+  result.first_plan = spilled.plan;
   return result;
 }
 

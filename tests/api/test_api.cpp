@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <filesystem>
 #include <limits>
 #include <numeric>
@@ -188,6 +189,22 @@ TEST(Api, ProcessPicksFramesAndAppliesOpsWithImagesInMemory) {
   auto listed = ims::process(memory_series(values), {}, ims::frame_list({9, 0, 9}));
   EXPECT_EQ(listed.size(), 3u);
   EXPECT_EQ(listed.frame(0).values<std::uint16_t>()[5], values[9 * kPixels + 5]);
+}
+
+// nframes limits the frames a run reduces, not the frames an op's image is
+// computed from (dark=median;frames=0:10 takes all ten). The command's path,
+// where the job's settings reach the image's run, is checked in
+// tests/python/test_pipelines.py.
+TEST(Api, NframesDoesNotCutTheFramesOfAnOpImage) {
+  const auto values = make_frames<std::uint16_t>();
+  const std::vector<ims::Op> ops{"dark=median;frames=0:10"};
+  const auto limited = ims::stats(ims::process(memory_series(values), ops), {"max", "mean"}, {.nframes = 4});
+  const auto sliced = ims::stats(ims::process(memory_series(values), ops, ims::frames("0:4")), {"max", "mean"});
+  EXPECT_EQ(limited.report().frames, 4u);
+  for (const char* name : {"max", "mean"}) {
+    ASSERT_EQ(limited[name].bytes(), sliced[name].bytes());
+    EXPECT_EQ(std::memcmp(limited[name].data(), sliced[name].data(), sliced[name].bytes()), 0) << name;
+  }
 }
 
 TEST(Api, OpImageOfTheWrongShapeFailsBeforeAnyRead) {

@@ -226,7 +226,7 @@ TEST(Engine, OpErrorsSurfaceAtPlanTimeNamingTheOp) {
   p.source = test::as_series(stack, shape);
   p.ops = {std::make_shared<TopHalfOp>(), std::make_shared<DoubleOp>()};
   try {
-    make_plan(p, {});
+    make_plan(p, resolve_options({}, *p.source));
     FAIL();
   } catch (const Error& e) {
     EXPECT_STREQ(e.what(), "ops[1].double: needs uint16 frames");

@@ -11,9 +11,10 @@
 
 #include "ims/error.hpp"
 #include "core/frame_list_series.hpp"
-#include "engine/processed_series.hpp"
+#include "engine/series/processed_series.hpp"
+#include "engine/rewrite/flatten.hpp"
 #include "engine/run.hpp"
-#include "engine/series_builder.hpp"
+#include "engine/series/series_builder.hpp"
 #include "formats/image_file.hpp"
 #include "formats/registry.hpp"
 #include "ops/reduce/registry.hpp"

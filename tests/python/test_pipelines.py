@@ -79,6 +79,15 @@ class Pipelines(unittest.TestCase):
         np.testing.assert_array_equal(got["max"], d.max(axis=0))
         np.testing.assert_array_equal(got["percentile_90"], np.percentile(d, 90, axis=0).astype(np.float32))
 
+    def test_nframes_does_not_cut_the_frames_of_an_op_image(self):
+        # --nframes picks the frames the statistics reduce; the dark's own
+        # frames=0:10 still takes all ten (it once took only the first N).
+        out = self.dir / "n.npz"
+        ims("stats", self.npy, "--op", "dark=median;frames=0:10", "--stat", "max", "-n", "4", "-o", out, "-q")
+        d = self.a[:4].astype(np.float32) - dark_of(self.a, 10)
+        d[d < 0] = 0
+        np.testing.assert_array_equal(np.load(out)["max"], d.max(axis=0))
+
     def test_background_config(self):
         out = self.dir / "bg.npz"
         ims("run", CONFIGS / "examples" / "background.yaml", "--set", f"source.path={self.npy}",

@@ -669,7 +669,7 @@ TYPED_TEST(QuantileTest, ValuesKeptInPlaceOrCopiedGiveTheSameBits) {
   Pipeline with_ops = copied;
   with_ops.source = test::as_series(s, shape);
   with_ops.ops.push_back(std::make_shared<CopyOp>());
-  EXPECT_FALSE(make_plan(with_ops, o).frames_kept_in_place);
+  EXPECT_FALSE(make_plan(with_ops, resolve_options(o, *with_ops.source)).frames_kept_in_place);
 }
 
 TYPED_TEST(QuantileTest, BandsOfRowsAndSpillGiveTheSameBits) {

@@ -1,4 +1,4 @@
-#include "engine/processed_series.hpp"
+#include "engine/series/processed_series.hpp"
 
 #include "ims/error.hpp"
 #include "core/frame_list_series.hpp"
@@ -65,16 +65,6 @@ void ProcessedImageSeries::read_frame(std::size_t index, FrameView out) const {
 
 const std::byte* ProcessedImageSeries::frame_data(std::size_t index) const {
   return chain_.empty() ? base_->frame_data(index) : nullptr;
-}
-
-Pipeline flatten(Pipeline pipeline) {
-  while (auto* processed = dynamic_cast<const ProcessedImageSeries*>(pipeline.source.get())) {
-    OpList ops = processed->chain().ops();
-    ops.insert(ops.end(), pipeline.ops.begin(), pipeline.ops.end());
-    pipeline.ops = std::move(ops);
-    pipeline.source = processed->base();
-  }
-  return pipeline;
 }
 
 }  // namespace ims

@@ -1,4 +1,4 @@
-#include "engine/series_builder.hpp"
+#include "engine/series/series_builder.hpp"
 
 #include "ims/error.hpp"
 #include "core/frame_list_series.hpp"
@@ -46,6 +46,7 @@ std::shared_ptr<LazyImage> statistic_image(const std::string& stat, const std::s
   auto series = std::make_shared<ProcessedImageSeries>(std::move(source), before, std::move(picked));
   RunOptions image_run = options;
   image_run.label = where + " = " + what;
+  image_run.nframes = 0;  // the image's own `frames` say which; --nframes is the outer run's
   auto files = series->files();
   return std::make_shared<LazyImage>(
       what, reducer->output_info(),

@@ -5,7 +5,7 @@
 // processing a frame. A first op that only crops (rectangle) becomes a
 // region read of the source, at any nesting depth (hexrd fails there).
 //
-// The engine streams a ProcessedImageSeries by unwrapping it (flatten()):
+// The engine streams a ProcessedImageSeries by unwrapping it (flatten(), engine/rewrite/flatten.hpp):
 // its ops then run in the graph's parallel op stage.
 
 #include <memory>
@@ -60,10 +60,5 @@ class ProcessedImageSeries final : public ImageSeries {
   OpChain chain_;
   mutable tbb::enumerable_thread_specific<Scratch> scratch_;
 };
-
-/// The pipeline with every ProcessedImageSeries source unwrapped into its
-/// base and ops (ahead of the pipeline's own ops), so the engine runs them in
-/// its op stage.
-Pipeline flatten(Pipeline pipeline);
 
 }  // namespace ims

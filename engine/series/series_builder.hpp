@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "core/output_file.hpp"
-#include "engine/processed_series.hpp"
+#include "engine/series/processed_series.hpp"
 #include "engine/run.hpp"
 #include "ops/process/op_registry.hpp"
 

@@ -1,4 +1,4 @@
-#include "engine/pixel_moves.hpp"
+#include "engine/rewrite/pixel_moves.hpp"
 
 #include <algorithm>
 
