@@ -45,7 +45,7 @@ class UserReducer final : public Reducer {
       const std::byte* first = batch.frames[k] + (state.range.begin - batch.window_begin) * item;
       frames.emplace_back(first, 1, state.range.size(), batch.info.dtype);
     }
-    api::calling_user(who_, [&] { statistic_->update(*of(state), frames); });
+    api::calling_user(who_, [&] { statistic_->update(*of(state), frames, batch.first); });
   }
 
   void do_combine(ReducerState& into, const ReducerState& from) const override {

@@ -1,12 +1,10 @@
 #include "formats/registry.hpp"
 
-#include <deque>
-#include <mutex>
-
 #include <algorithm>
 #include <filesystem>
 
 #include "core/find_named.hpp"
+#include "core/registry.hpp"
 #include "ims/error.hpp"
 #include "core/strings.hpp"
 #include "formats/concat_series.hpp"
@@ -17,32 +15,27 @@ std::vector<FormatInfo> builtin_formats();  // register.cpp
 
 namespace {
 
-std::deque<FormatInfo>& registry() {
-  static std::deque<FormatInfo> infos = [] {
-    auto builtin = builtin_formats();
-    return std::deque<FormatInfo>(std::make_move_iterator(builtin.begin()), std::make_move_iterator(builtin.end()));
-  }();
-  return infos;
+Registry<FormatInfo>& registry() {
+  static Registry<FormatInfo> formats(builtin_formats(), "format");
+  return formats;
 }
 
 }  // namespace
 
-const std::deque<FormatInfo>& format_infos() { return registry(); }
+const std::deque<FormatInfo>& format_infos() { return registry().all(); }
 
 void add_format(FormatInfo info) {
-  static std::mutex adding;
-  std::lock_guard lock(adding);
-  check_new_name(registry(), info.name, "format");
-  for (auto& ext : info.extensions) {
-    if (ext.size() < 2 || ext[0] != '.') {
-      throw Error(ErrorKind::usage, "format '" + info.name + "': extension '" + ext + "' does not start with '.'");
+  registry().add(std::move(info), [](const FormatInfo& f) {
+    for (const auto& ext : f.extensions) {
+      if (ext.size() < 2 || ext[0] != '.') {
+        throw Error(ErrorKind::usage, "format '" + f.name + "': extension '" + ext + "' does not start with '.'");
+      }
+      if (const FormatInfo* owner = format_by_extension("x" + ext)) {
+        throw Error(ErrorKind::usage,
+                    "format '" + f.name + "': extension " + ext + " belongs to format '" + owner->name + "'");
+      }
     }
-    if (const FormatInfo* owner = format_by_extension("x" + ext)) {
-      throw Error(ErrorKind::usage, "format '" + info.name + "': extension " + ext + " belongs to format '" +
-                                        owner->name + "'");
-    }
-  }
-  registry().push_back(std::move(info));
+  });
 }
 
 namespace {

@@ -33,7 +33,7 @@ class CountAbove final : public ims::Statistic {
   }
 
   // Called with frames of the state's pixels; visit_dtype picks the C++ type once.
-  void update(State& state, std::span<const ims::ConstPixels> frames) const override {
+  void update(State& state, std::span<const ims::ConstPixels> frames, std::size_t /*first_frame*/) const override {
     auto& counts = static_cast<Counts&>(state).counts;
     for (const auto& frame : frames) {
       ims::visit_dtype(frame.dtype(), [&](auto tag) {

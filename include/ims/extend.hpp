@@ -92,9 +92,12 @@ class Statistic {
   virtual std::size_t state_bytes_per_pixel() const = 0;
   /// An empty state for `pixels` consecutive pixels. Any thread.
   virtual std::unique_ptr<State> make_state(std::size_t pixels) const = 0;
-  /// Folds frames into `state`: frames[k] is the state's pixels of one frame
-  /// (one row, in the input dtype). One thread at a time per state.
-  virtual void update(State& state, std::span<const ConstPixels> frames) const = 0;
+  /// Folds frames into `state`: frames[k] is the state's pixels of frame
+  /// first_frame + k of the run (frames counted from 0 over those the run
+  /// uses), one row in the input dtype. A state sees its frames in order,
+  /// but not necessarily all of them: combine() merges the others. One
+  /// thread at a time per state.
+  virtual void update(State& state, std::span<const ConstPixels> frames, std::size_t first_frame) const = 0;
   /// Merges `from` into `into`: the same pixels over disjoint frames.
   virtual void combine(State& into, const State& from) const = 0;
   /// Writes the statistic of the state's pixels into `out` (one row of

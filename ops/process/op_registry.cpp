@@ -1,11 +1,10 @@
 #include "ops/process/op_registry.hpp"
 
 #include <algorithm>
-#include <deque>
-#include <mutex>
 
 #include "ims/error.hpp"
 #include "core/find_named.hpp"
+#include "core/registry.hpp"
 #include "core/strings.hpp"
 
 namespace ims {
@@ -20,26 +19,16 @@ std::shared_ptr<LazyImage> OpConfig::image(std::string_view name) const {
 
 namespace {
 
-std::deque<OpInfo>& registry() {
-  static std::deque<OpInfo> infos = [] {
-    auto builtin = builtin_ops();
-    return std::deque<OpInfo>(std::make_move_iterator(builtin.begin()), std::make_move_iterator(builtin.end()));
-  }();
-  return infos;
+Registry<OpInfo>& registry() {
+  static Registry<OpInfo> ops(builtin_ops(), "op");
+  return ops;
 }
 
 }  // namespace
 
-const std::deque<OpInfo>& op_infos() { return registry(); }
+const std::deque<OpInfo>& op_infos() { return registry().all(); }
 
-void add_op(OpInfo info) {
-  static std::mutex adding;
-  std::lock_guard lock(adding);
-  check_new_name(registry(), info.name, "op");
-  for (const auto& alias : info.aliases) check_new_name(registry(), alias, "op");
-  if (!info.make) throw Error(ErrorKind::usage, "op '" + info.name + "' has no factory");
-  registry().push_back(std::move(info));
-}
+void add_op(OpInfo info) { registry().add(std::move(info)); }
 
 const OpInfo& find_op(std::string_view name) { return find_named(op_infos(), name, "op"); }
 

@@ -1,11 +1,10 @@
 #include "ops/reduce/registry.hpp"
 
 #include <algorithm>
-#include <deque>
-#include <mutex>
 
 #include "ims/error.hpp"
 #include "core/find_named.hpp"
+#include "core/registry.hpp"
 #include "core/strings.hpp"
 
 namespace ims {
@@ -14,26 +13,16 @@ std::vector<ReducerInfo> builtin_reducers();  // register.cpp
 
 namespace {
 
-std::deque<ReducerInfo>& registry() {
-  static std::deque<ReducerInfo> infos = [] {
-    auto builtin = builtin_reducers();
-    return std::deque<ReducerInfo>(std::make_move_iterator(builtin.begin()), std::make_move_iterator(builtin.end()));
-  }();
-  return infos;
+Registry<ReducerInfo>& registry() {
+  static Registry<ReducerInfo> reducers(builtin_reducers(), "statistic");
+  return reducers;
 }
 
 }  // namespace
 
-const std::deque<ReducerInfo>& reducer_infos() { return registry(); }
+const std::deque<ReducerInfo>& reducer_infos() { return registry().all(); }
 
-void add_reducer(ReducerInfo info) {
-  static std::mutex adding;
-  std::lock_guard lock(adding);
-  check_new_name(registry(), info.name, "statistic");
-  for (const auto& alias : info.aliases) check_new_name(registry(), alias, "statistic");
-  if (!info.make) throw Error(ErrorKind::usage, "statistic '" + info.name + "' has no factory");
-  registry().push_back(std::move(info));
-}
+void add_reducer(ReducerInfo info) { registry().add(std::move(info)); }
 
 const ReducerInfo& find_reducer(std::string_view name) { return find_named(reducer_infos(), name, "statistic"); }
 

@@ -19,46 +19,78 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr std::size_t kFrames = 12, kRows = 7, kCols = 9, kPixels = kRows * kCols;
+constexpr std::size_t kFrames = 40, kRows = 7, kCols = 9, kPixels = kRows * kCols;
 
-/// Per pixel: how many frames hold a value above `threshold` (NaN is not
-/// above anything). The state is one count per pixel.
-class CountAbove final : public ims::Statistic {
+/// Per pixel: the first frame in which the pixel takes its largest value at
+/// or above `min` (-1 where it never reaches `min`; NaN never counts), as
+/// int64 (Thunder's and beamline users' "frame where each pixel peaks"). It
+/// needs the frames' indices, and merging needs the tie-break.
+class PeakFrame final : public ims::Statistic {
  public:
-  struct Counts final : State {
-    std::vector<std::uint32_t> counts;
+  struct Peaks final : State {
+    std::vector<double> value;
+    std::vector<std::int64_t> frame;
   };
-  explicit CountAbove(double threshold) : threshold_(threshold) {}
+  explicit PeakFrame(double min) : min_(min) {}
 
-  ims::DType output_dtype() const override { return ims::DType::uint32; }
-  std::size_t state_bytes_per_pixel() const override { return sizeof(std::uint32_t); }
+  ims::DType output_dtype() const override { return ims::DType::int64; }
+  std::size_t state_bytes_per_pixel() const override { return sizeof(double) + sizeof(std::int64_t); }
   std::unique_ptr<State> make_state(std::size_t pixels) const override {
-    auto state = std::make_unique<Counts>();
-    state->counts.assign(pixels, 0);
+    auto state = std::make_unique<Peaks>();
+    state->value.assign(pixels, 0.0);
+    state->frame.assign(pixels, -1);
     return state;
   }
-  void update(State& state, std::span<const ims::ConstPixels> frames) const override {
-    auto& counts = static_cast<Counts&>(state).counts;
-    for (const auto& frame : frames) {
-      ims::visit_dtype(frame.dtype(), [&](auto tag) {
-        const auto values = frame.values<decltype(tag)>();
-        for (std::size_t i = 0; i < values.size(); ++i) counts[i] += static_cast<double>(values[i]) > threshold_;
+  void update(State& state, std::span<const ims::ConstPixels> frames, std::size_t first_frame) const override {
+    auto& s = static_cast<Peaks&>(state);
+    for (std::size_t k = 0; k < frames.size(); ++k) {
+      ims::visit_dtype(frames[k].dtype(), [&](auto tag) {
+        const auto values = frames[k].values<decltype(tag)>();
+        for (std::size_t i = 0; i < values.size(); ++i) {
+          const auto v = static_cast<double>(values[i]);
+          if (v >= min_ && (s.frame[i] < 0 || v > s.value[i])) {
+            s.value[i] = v;
+            s.frame[i] = static_cast<std::int64_t>(first_frame + k);
+          }
+        }
       });
     }
   }
   void combine(State& into, const State& from) const override {
-    auto& a = static_cast<Counts&>(into).counts;
-    const auto& b = static_cast<const Counts&>(from).counts;
-    for (std::size_t i = 0; i < a.size(); ++i) a[i] += b[i];
+    auto& a = static_cast<Peaks&>(into);
+    const auto& b = static_cast<const Peaks&>(from);
+    for (std::size_t i = 0; i < a.frame.size(); ++i) {
+      if (b.frame[i] < 0) continue;
+      const bool better =
+          a.frame[i] < 0 || b.value[i] > a.value[i] || (b.value[i] == a.value[i] && b.frame[i] < a.frame[i]);
+      if (better) {
+        a.value[i] = b.value[i];
+        a.frame[i] = b.frame[i];
+      }
+    }
   }
   void finalize(const State& state, ims::Pixels out) const override {
-    const auto& counts = static_cast<const Counts&>(state).counts;
-    std::copy(counts.begin(), counts.end(), out.values<std::uint32_t>().begin());
+    const auto& frames = static_cast<const Peaks&>(state).frame;
+    std::copy(frames.begin(), frames.end(), out.values<std::int64_t>().begin());
   }
 
  private:
-  double threshold_;
+  double min_;
 };
+
+/// The same, pixel by pixel over every frame: the oracle.
+std::int64_t peak_frame_by_hand(const std::vector<float>& values, std::size_t pixel, double min) {
+  std::int64_t frame = -1;
+  double best = 0;
+  for (std::size_t f = 0; f < kFrames; ++f) {
+    const auto v = static_cast<double>(values[f * kPixels + pixel]);
+    if (v >= min && (frame < 0 || v > best)) {
+      best = v;
+      frame = static_cast<std::int64_t>(f);
+    }
+  }
+  return frame;
+}
 
 /// Transposes frames and converts them to float64: the output has another
 /// shape and dtype than the input, as a declared op may.
@@ -112,11 +144,13 @@ void register_extensions() {
   static std::once_flag once;
   std::call_once(once, [] {
     ims::register_statistic(
-        {.name = "count_above",
-         .summary = "per-pixel number of frames above a threshold",
-         .params = {{.name = "threshold", .type = ims::ParamType::number, .doc = "the threshold", .required = true}},
+        {.name = "peak_frame",
+         .aliases = {"argmax_frame"},
+         .summary = "per-pixel first frame of the largest value at or above a minimum",
+         .params =
+             {{.name = "min", .type = ims::ParamType::number, .doc = "values below do not count", .required = true}},
          .make = [](const ims::StatisticContext& c) {
-           return std::make_shared<CountAbove>(c.params.get_double("threshold"));
+           return std::make_shared<PeakFrame>(c.params.get_double("min"));
          }});
     ims::register_statistic({.name = "always_throws",
                              .summary = "a statistic whose update throws",
@@ -127,7 +161,7 @@ void register_extensions() {
                                  std::unique_ptr<State> make_state(std::size_t) const override {
                                    return std::make_unique<State>();
                                  }
-                                 void update(State&, std::span<const ims::ConstPixels>) const override {
+                                 void update(State&, std::span<const ims::ConstPixels>, std::size_t) const override {
                                    throw std::runtime_error("the detector is on fire");
                                  }
                                  void combine(State&, const State&) const override {}
@@ -187,35 +221,45 @@ TEST(Extend, RegisteredStatisticMatchesALoopAtOneAndManyThreads) {
   register_extensions();
   const auto values = float_frames();
   for (unsigned threads : {1u, 2u, 4u}) {
-    SCOPED_TRACE(threads);
-    // A small budget splits the frame into several pixel tiles.
-    const auto r = ims::stats(float_series(values), {"count_above:10", "max"}, {.memory = "64K", .threads = threads});
-    const auto& counts = r["count_above"];
-    ASSERT_EQ(counts.dtype(), ims::DType::uint32);
-    ASSERT_EQ(counts.rows(), kRows);
-    for (std::size_t p = 0; p < kPixels; ++p) {
-      std::uint32_t expected = 0;
-      for (std::size_t f = 0; f < kFrames; ++f) expected += values[f * kPixels + p] > 10.0f;
-      ASSERT_EQ(counts.values<std::uint32_t>()[p], expected) << "pixel " << p;
+    for (const char* batch : {"64K", "1G"}) {  // a small budget: several pixel tiles, small batches
+      SCOPED_TRACE(std::to_string(threads) + " threads, " + batch);
+      const auto r = ims::stats(float_series(values), {"peak_frame:10", "max"}, {.memory = batch, .threads = threads});
+      const auto& peaks = r["peak_frame"];
+      ASSERT_EQ(peaks.dtype(), ims::DType::int64);
+      ASSERT_EQ(peaks.rows(), kRows);
+      ASSERT_EQ(peaks.cols(), kCols);
+      for (std::size_t p = 0; p < kPixels; ++p) {
+        ASSERT_EQ(peaks.values<std::int64_t>()[p], peak_frame_by_hand(values, p, 10.0)) << "pixel " << p;
+      }
+      EXPECT_TRUE(std::isnan(r["max"].values<float>()[5]));
     }
-    EXPECT_TRUE(std::isnan(r["max"].values<float>()[5]));
+  }
+  // Frames picked by a processed series are counted from 0 over those used.
+  const auto picked =
+      ims::stats(ims::process(float_series(values), {}, ims::frame_list({7, 1})), {"argmax_frame:-1e30"});
+  for (std::size_t p = 0; p < kPixels; ++p) {
+    const float later = values[1 * kPixels + p], first = values[7 * kPixels + p];
+    const std::int64_t expected = std::isnan(first) ? (std::isnan(later) ? -1 : 1) : (later > first ? 1 : 0);
+    ASSERT_EQ(picked["peak_frame"].values<std::int64_t>()[p], expected) << p;
   }
 }
 
 TEST(Extend, RegisteredStatisticTakesDtypeAndDeclaredParameters) {
   register_extensions();
   const auto values = float_frames();
-  const auto r = ims::stats(float_series(values), {"count_above;threshold=-1e30"}, "float64", {});
-  EXPECT_EQ(r["count_above"].dtype(), ims::DType::float64);
-  EXPECT_EQ(r["count_above"].at<double>(0, 0), static_cast<double>(kFrames));
-  EXPECT_NE(error_of([&] { ims::stats(float_series(values), {"count_above"}); }, ims::ErrorKind::usage)
-                .find("count_above:THRESHOLD"),
-            std::string::npos);
+  const auto r = ims::stats(float_series(values), {"peak_frame;min=1e30"}, "float64", {});
+  EXPECT_EQ(r["peak_frame"].dtype(), ims::DType::float64);
+  EXPECT_EQ(r["peak_frame"].at<double>(0, 0), -1.0);
+  EXPECT_EQ(r["peak_frame"].values<double>()[8], 3.0);  // float max, frame 3
+  EXPECT_EQ(r["peak_frame"].values<double>()[6], 1.0);  // +inf, frame 1
   EXPECT_NE(
-      error_of([&] { ims::stats(float_series(values), {"count_above:lots"}); }, ims::ErrorKind::usage).find("lots"),
+      error_of([&] { ims::stats(float_series(values), {"peak_frame"}); }, ims::ErrorKind::usage).find("peak_frame:MIN"),
+      std::string::npos);
+  EXPECT_NE(
+      error_of([&] { ims::stats(float_series(values), {"peak_frame:lots"}); }, ims::ErrorKind::usage).find("lots"),
       std::string::npos);
   bool listed = false;
-  for (const auto& s : ims::describe_statistics()) listed |= s.name == "count_above" && s.params.size() == 1;
+  for (const auto& s : ims::describe_statistics()) listed |= s.name == "peak_frame" && s.params.size() == 1;
   EXPECT_TRUE(listed);
 }
 
@@ -279,9 +323,9 @@ TEST(Extend, RegisteredFormatOpensByExtensionAndByName) {
   EXPECT_EQ(series.dtype(), ims::DType::uint32);
   EXPECT_EQ(series.frame(2).at<std::uint32_t>(1, 2), 2000u + 5u + 7u);
   // The engine streams it like any source.
-  const auto r = ims::stats(series, {"max", "count_above:3000"}, {.threads = 2});
+  const auto r = ims::stats(series, {"max", "peak_frame:4000"}, {.threads = 2});
   EXPECT_EQ(r["max"].at<std::uint32_t>(3, 2), 4000u + 11u + 7u);
-  EXPECT_EQ(r["count_above"].at<std::uint32_t>(0, 0), 2u);  // frames 3 and 4
+  EXPECT_EQ(r["peak_frame"].at<std::int64_t>(0, 0), 4);
   const auto renamed = counter_file("series.txt", 2, 2, 3);
   EXPECT_EQ(ims::open(renamed.string(), {}, "counter").size(), 3u);
   EXPECT_NE(error_of(
@@ -305,7 +349,7 @@ TEST(Extend, NamesAreCheckedWhenRegistered) {
                 .find("exists already"),
             std::string::npos);
   EXPECT_NE(
-      error_of([&] { ims::register_statistic({.name = "count_above", .make = make_stat}); }, ims::ErrorKind::usage)
+      error_of([&] { ims::register_statistic({.name = "argmax_frame", .make = make_stat}); }, ims::ErrorKind::usage)
           .find("exists already"),
       std::string::npos);
   EXPECT_NE(error_of([&] { ims::register_statistic({.name = "p:90", .make = make_stat}); }, ims::ErrorKind::usage)
