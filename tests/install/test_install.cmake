@@ -83,3 +83,24 @@ run("make an npy series" ${prefix}/bin/ims convert --format random --opt mode=de
     --opt cols=40 -o ${npy_series} -q)
 run("count_above" ${WORK_DIR}/custom_reducer/count_above ${npy_series} 120 ${WORK_DIR}/counts.npz)
 expect_file(${WORK_DIR}/counts.npz)
+
+# The Python module, installed under the prefix: importable with PYTHONPATH
+# pointing there, and finding the installed libims by its RPATH.
+if(PYTHON_MODULE)
+  file(GLOB_RECURSE packages ${prefix}/lib/*.py)
+  list(FILTER packages INCLUDE REGEX "/ims/__init__\\.py$")
+  if(NOT packages)
+    message(FATAL_ERROR "test_install: the Python package ims was not installed under ${prefix}/lib")
+  endif()
+  list(GET packages 0 init)
+  get_filename_component(package ${init} DIRECTORY)
+  get_filename_component(site ${package} DIRECTORY)
+  if(NOT SANITIZE)  # an uninstrumented interpreter cannot load an ASan build without preloading
+    set(ENV{PYTHONPATH} ${site})
+    # No ';' in the code: run() passes its arguments on as a CMake list.
+    set(code "import ims, numpy\nassert ims.__file__.startswith('${site}'), ims.__file__\n"
+             "print(ims.__version__, ims.stats.max(numpy.ones((2, 3, 4), 'uint16')).sum())")
+    string(CONCAT code ${code})
+    run("import the installed module" ${PYTHON} -c "${code}")
+  endif()
+endif()
