@@ -34,11 +34,14 @@ class Results(dict):
 
 
 def compute(series, statistics, memory=None, threads=None, ops=None, frames=None, nframes=0, dtype=None,
-            method=None):
+            method=None, progress=None):
     """Several statistics of `series` in one pass: ``compute(s, ["median",
     "percentile:90", "max"], memory="2G")``. `ops` (hexrd's (key, data)
     pairs or ims ops by name) and `frames` (a list of frame indices) process
-    the series first. Returns a Results dict of arrays with ``.report``."""
+    the series first. `progress(frames_done, frames_total, what)` is called
+    as frames complete (from one thread at a time, with the GIL); Ctrl-C
+    stops the run within one batch with KeyboardInterrupt. Returns a Results
+    dict of arrays with ``.report``."""
     handle = _handle_of(series)
     if ops or frames is not None:
         from .process import _op
@@ -46,7 +49,7 @@ def compute(series, statistics, memory=None, threads=None, ops=None, frames=None
         handle = _ims.process(handle, [_op(*op) for op in (ops or [])],
                               None if frames is None else [int(i) for i in frames])
     images, report = _ims.stats(handle, list(statistics), dtype or "", memory or "", int(threads or 0),
-                                int(nframes), method or "")
+                                int(nframes), method or "", progress)
     return Results(images, report)
 
 

@@ -119,11 +119,9 @@ Metadata to_metadata(const py::dict& dict) {
       out.set(key, to_metadata(value.cast<py::dict>()));
     } else if (py::isinstance<py::array>(value) || py::isinstance(value, numpy.attr("generic"))) {
       const py::array array = numpy.attr("ascontiguousarray")(value);
-      if (!find_dtype(text_of(array.dtype().attr("name"))) ||
-          !array.dtype().attr("isnative").cast<bool>()) {
+      if (!find_dtype(text_of(array.dtype().attr("name"))) || !array.dtype().attr("isnative").cast<bool>()) {
         py::module_::import("warnings")
-            .attr("warn")("ims: metadata '" + key + "' (dtype " +
-                          text_of(array.dtype()) + ") is not kept");
+            .attr("warn")("ims: metadata '" + key + "' (dtype " + text_of(array.dtype()) + ") is not kept");
         continue;
       }
       NdArray a;
@@ -134,8 +132,8 @@ Metadata to_metadata(const py::dict& dict) {
       out.set(key, std::move(a));
     } else {
       py::module_::import("warnings")
-          .attr("warn")("ims: metadata '" + key + "' of type " +
-                        text_of(py::type::of(value).attr("__name__")) + " is not kept");
+          .attr("warn")("ims: metadata '" + key + "' of type " + text_of(py::type::of(value).attr("__name__")) +
+                        " is not kept");
     }
   }
   return out;

@@ -72,6 +72,7 @@ Series series_of_sequence(const py::object& sequence, Metadata metadata, const s
       std::memcpy(out.data(), frame.data(), bytes);
       return bytes;
     } catch (py::error_already_set& e) {
+      if (e.matches(PyExc_KeyboardInterrupt)) throw Error(ErrorKind::interrupted, "interrupted");
       // The Python error as text: it must not outlive the GIL it needs.
       throw std::runtime_error(e.what());
     }

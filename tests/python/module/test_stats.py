@@ -129,3 +129,58 @@ def test_many_calls_do_not_grow_memory():
     grown_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - start
     assert sys.getrefcount(a) == refs
     assert grown_kib < 20 * 1024, f"10,000 calls grew the peak RSS by {grown_kib} KiB"
+
+
+def test_progress_is_reported_and_its_exceptions_stop_the_run():
+    a = stack_of("uint16", frames=40)
+    seen = []
+    ims.stats.compute(a, ["max"], progress=lambda done, total, what: seen.append((done, total)))
+    assert seen and seen[-1] == (40, 40) and all(t == 40 for _, t in seen)
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+
+    def fails(done, total, what):
+        raise ValueError("stop here")
+
+    with pytest.raises(ims.Error, match="stop here"):
+        ims.stats.compute(a, ["max"], progress=fails)
+
+
+def test_ctrl_c_stops_a_run_with_keyboard_interrupt():
+    import os
+    import signal
+
+    a = stack_of("uint16", frames=400)
+    read = []
+
+    class Frames:  # a Python source that presses Ctrl-C while frame 20 is read
+        def __len__(self):
+            return len(a)
+
+        def __getitem__(self, i):
+            read.append(i)
+            if i == 20:
+                os.kill(os.getpid(), signal.SIGINT)
+            return a[i]
+
+    with pytest.raises(KeyboardInterrupt):
+        ims.stats.compute(Frames(), ["max"], threads=2)
+    assert len(read) < len(a)  # stopped within a batch or so, not at the end
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # Python's handler is back
+    np.testing.assert_array_equal(ims.stats.max(a), a.max(axis=0))  # and the next run is unaffected
+
+
+def test_ctrl_c_stops_a_run_over_an_array_within_a_batch():
+    import os
+    import signal
+
+    a = stack_of("uint16", frames=2000, rows=64, cols=64)
+    seen = []
+
+    def press_ctrl_c(done, total, what):  # while the engine runs, no Python code of the main thread does
+        seen.append(done)
+        if len(seen) == 1:
+            os.kill(os.getpid(), signal.SIGINT)
+
+    with pytest.raises(KeyboardInterrupt):
+        ims.stats.compute(a, ["median"], threads=2, progress=press_ctrl_c)
+    assert seen[-1] < len(a), "the run went on to the end"
