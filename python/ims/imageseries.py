@@ -151,6 +151,40 @@ class ImageSeries(collections.abc.Sequence):
 
         return stats.percentile(self, q)
 
+    def process(self, oplist, frame_list=None):
+        """hexrd's ProcessedImageSeries of this series (Thunder's habit: a method)."""
+        from .process import ProcessedImageSeries
+
+        return ProcessedImageSeries(self, oplist, frame_list)
+
+    def _picked(self, fslice):
+        """The frame indices of a slice (None: all), as imfun's fslice."""
+        return range(len(self))[fslice if fslice is not None else slice(None)]
+
+    def mean_frame(self, fslice=None):
+        """imfun's mean_frame: the mean of the frames in `fslice` (float32)."""
+        from . import stats
+
+        return stats.compute(self, ["mean"], frames=self._picked(fslice))["mean"]
+
+    def max_project(self, fslice=None):
+        """imfun's max_project: the per-pixel maximum over the frames in `fslice`."""
+        from . import stats
+
+        return stats.compute(self, ["max"], frames=self._picked(fslice))["max"]
+
+    def as3darray(self, fslice=None, crop=None):
+        """The frames in `fslice` as one (frames, rows, cols) array, each cut
+        to `crop` = ((r0, r1), (c0, c1)) when given (read as regions)."""
+        indices = self._picked(fslice)
+        if crop is None:
+            out = np.empty((len(indices), *self.shape), dtype=self.dtype)
+            for k, i in enumerate(indices):
+                out[k] = self[i]
+            return out
+        return np.stack([self.get_region(i, crop) for i in indices]) if len(indices) else \
+            np.empty((0, 0, 0), dtype=self.dtype)
+
 
 def fromarray(a, meta=None):
     """A series over a numpy array (3-D, or 2-D for one frame), zero-copy:

@@ -147,3 +147,14 @@ def test_a_wrong_frame_from_a_sequence_names_it(stack):
 
     with pytest.raises(ims.Error, match="no frame here"):
         ims.stats.max(Broken())
+
+
+def test_thunder_and_imfun_habits(stack):
+    s = ims.fromarray(stack)
+    np.testing.assert_allclose(s.mean_frame(slice(2, 8)), stack[2:8].mean(axis=0), rtol=1e-6)
+    np.testing.assert_array_equal(s.max_project(slice(None, None, 3)), stack[::3].max(axis=0))
+    np.testing.assert_array_equal(s.max_project(), stack.max(axis=0))
+    np.testing.assert_array_equal(s.as3darray(), stack)
+    np.testing.assert_array_equal(s.as3darray(slice(1, 9, 2), crop=((2, 10), (3, 30))), stack[1:9:2, 2:10, 3:30])
+    p = s.process([("flip", "h")], frame_list=[4, 0])
+    np.testing.assert_array_equal(p.as3darray(), stack[[4, 0], ::-1])
