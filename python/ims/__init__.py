@@ -16,6 +16,16 @@ where hexrd is wrong), computed in parallel within a memory budget.
 
 from ._ims import Error, __version__
 from .imageseries import ImageSeries, fromarray, open, write
-from . import process, stats
+from . import _docs, process, stats
 
-__all__ = ["Error", "ImageSeries", "__version__", "fromarray", "open", "process", "stats", "write"]
+_docs.append(stats.compute, "statistics", "Statistics (name[:VALUE][;KEY=VALUE]; VALUE sets the first option):")
+_docs.append(process.ProcessedImageSeries, "ops", "Ops (name, value) or (name, {KEY: VALUE}):")
+_docs.append(open, "formats", "Formats (format=NAME; their read options as keyword arguments):")
+
+
+def registry():
+    """Every statistic, op and format with its parameters, as `ims list` shows them."""
+    return _ims.registry()
+
+
+__all__ = ["Error", "ImageSeries", "__version__", "fromarray", "open", "process", "registry", "stats", "write"]

@@ -5,6 +5,7 @@
 
 namespace ims::python {
 
+void bind_registry(pybind11::module_& m);
 void bind_series(pybind11::module_& m);
 void bind_stats(pybind11::module_& m);
 

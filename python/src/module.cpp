@@ -25,6 +25,7 @@ PYBIND11_MODULE(_ims, m) {
       }
     }
   });
+  ims::python::bind_registry(m);
   ims::python::bind_series(m);
   ims::python::bind_stats(m);
 }

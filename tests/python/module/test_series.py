@@ -158,3 +158,16 @@ def test_thunder_and_imfun_habits(stack):
     np.testing.assert_array_equal(s.as3darray(slice(1, 9, 2), crop=((2, 10), (3, 30))), stack[1:9:2, 2:10, 3:30])
     p = s.process([("flip", "h")], frame_list=[4, 0])
     np.testing.assert_array_equal(p.as3darray(), stack[[4, 0], ::-1])
+
+
+def test_docstrings_come_from_the_engines_tables():
+    names = {kind: [e["name"] for e in entries] for kind, entries in ims.registry().items()}
+    assert {"median", "percentile"} <= set(names["statistics"]) and "gauss_laplace" in names["ops"]
+    assert "hdf5" in names["formats"]
+    for name in names["statistics"]:
+        assert f"    {name}" in ims.stats.compute.__doc__
+    for name in names["ops"]:
+        assert f"    {name}" in ims.process.ProcessedImageSeries.__doc__
+    assert "dataname=images" in ims.open.__doc__  # hdf5's read option, with its default
+    percentile = next(e for e in ims.registry()["statistics"] if e["name"] == "percentile")
+    assert percentile["params"][0]["name"] == "q" and percentile["params"][0]["required"]
