@@ -87,8 +87,11 @@ py::object to_python(const MetaValue& value) {
           return out;
         } else if constexpr (std::is_same_v<V, Metadata>) {
           return to_dict(v);
-        } else {
-          return py::cast(v);
+        } else if constexpr (std::is_same_v<V, std::string>) {
+          return py::str(v);
+        } else {  // numbers as numpy scalars, as hexrd's readers give them
+          const char* type = std::is_same_v<V, bool> ? "bool_" : std::is_same_v<V, double> ? "float64" : "int64";
+          return py::module_::import("numpy").attr(type)(v);
         }
       },
       value.variant());

@@ -143,6 +143,7 @@ def test_hdf5_files_hexrd_wrote(hexrd_fixtures, name):
     assert len(s) == facts["len"] and list(s.shape) == facts["shape"] and s.dtype == src.dtype
     np.testing.assert_array_equal(np.stack(list(s)), src)
     np.testing.assert_array_equal(s.metadata["omega"], np.load(hexrd_fixtures / "omega_u16.npy"))
-    assert s.metadata["exposure"] == 0.25
+    assert s.metadata["exposure"] == 0.25 and isinstance(s.metadata["exposure"], np.float64)  # as hexrd
+    assert s.metadata["panel"] == "ff1"  # hexrd gives b'ff1'; text is str
     np.testing.assert_array_equal(imageseries.stats.median(s),
                                   np.load(hexrd_fixtures / "stats" / f"{'f32' if 'f32' in name else 'u16'}_median.npy"))
