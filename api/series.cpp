@@ -3,6 +3,7 @@
 #include <atomic>
 #include <mutex>
 
+#include "api/forwarding_series.hpp"
 #include "api/memory_series.hpp"
 #include "api/op_spec.hpp"
 #include "api/run_settings.hpp"
@@ -108,6 +109,11 @@ Series process(const Series& series, const std::vector<Op>& ops, const FrameSele
   recipe.frame_list = frame_list_text(frames.list);
   api::add_ops(ops, recipe.ops, recipe.images);
   return Series(build_series(recipe, api::run_options(settings)));
+}
+
+Series with_metadata(const Series& series, Metadata metadata) {
+  if (!series) throw Error(ErrorKind::usage, "with_metadata: the series is empty (default-constructed)");
+  return Series(std::make_shared<api::ForwardingSeries>(series.engine_series(), std::move(metadata)));
 }
 
 }  // namespace ims

@@ -73,6 +73,11 @@ Series open(const std::string& path, const Options& options = {}, const std::str
 /// Several files of one format as one series, in the order given.
 Series open(const std::vector<std::string>& paths, const Options& options = {}, const std::string& format = "");
 
+/// The same frames with `metadata` in place of the series' own (hexrd users
+/// set `omega` before writing: ims::write then stores it). Nothing is
+/// copied; reads go to `series`.
+Series with_metadata(const Series& series, Metadata metadata);
+
 /// How frames lie in caller memory: `frames` x `rows` x `cols` pixels of
 /// `dtype`. Strides are in bytes, as numpy's; all zero means C order.
 struct MemoryLayout {

@@ -228,6 +228,9 @@ def write(ims, fname, fmt=None, **kwargs):
     name = _HEXRD_FORMATS.get(fmt, fmt) or ""
     if name and name not in _ims.formats():
         raise KeyError(fmt)
-    _ims.write(_handle_of(ims), os.fspath(fname), name, {k: _option_text(v) for k, v in kwargs.items()})
+    handle = _handle_of(ims)
+    if isinstance(ims, ImageSeries):  # its metadata as it is now (hexrd users set omega before writing)
+        handle = _ims.with_metadata(handle, ims.metadata)
+    _ims.write(handle, os.fspath(fname), name, {k: _option_text(v) for k, v in kwargs.items()})
 
 

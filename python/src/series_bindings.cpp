@@ -144,6 +144,10 @@ void bind_series(py::module_& m) {
       },
       py::arg("series"), py::arg("ops"), py::arg("frame_list") = py::none());
   m.def(
+      "with_metadata",
+      [](const Series& series, const py::dict& meta) { return with_metadata(series, to_metadata(meta)); },
+      py::arg("series"), py::arg("meta"));
+  m.def(
       "write",
       [](const Series& series, const std::string& path, const std::string& format, const py::dict& options) {
         const Options given = options_of(options);

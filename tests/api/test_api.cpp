@@ -210,6 +210,24 @@ TEST(Api, NframesDoesNotCutTheFramesOfAnOpImage) {
   }
 }
 
+TEST(Api, WithMetadataReplacesWhatAWriteStores) {
+  const auto values = make_frames<std::uint16_t>();
+  ims::Metadata meta;
+  meta.set("omega", ims::NdArray::from(std::vector<double>{0, 1, 1, 2}, {2, 2}));
+  meta.set("panel", "ff1");
+  const auto source = memory_series(values);
+  const auto tagged = ims::with_metadata(source, meta);
+  EXPECT_TRUE(source.metadata().empty());
+  EXPECT_EQ(tagged.metadata(), meta);
+  EXPECT_EQ(tagged.frame(3).values<std::uint16_t>()[7], values[3 * kPixels + 7]);
+  const fs::path out = fs::path(testing::TempDir()) / "with_metadata.h5";
+  ims::write(tagged, out.string(), {{"path", "imageseries"}});
+  const auto back = ims::open(out.string(), {{"path", "imageseries"}});
+  EXPECT_EQ(back.metadata().at("panel").as<std::string>(), "ff1");
+  EXPECT_EQ(back.metadata().at("omega").as<ims::NdArray>(), meta.at("omega").as<ims::NdArray>());
+  EXPECT_THROW(ims::with_metadata(ims::Series(), meta), ims::Error);
+}
+
 TEST(Api, OpImageOfTheWrongShapeFailsBeforeAnyRead) {
   const auto values = make_frames<std::uint16_t>();
   const auto e =

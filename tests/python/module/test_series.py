@@ -171,3 +171,16 @@ def test_docstrings_come_from_the_engines_tables():
     assert "dataname=images" in ims.open.__doc__  # hdf5's read option, with its default
     percentile = next(e for e in ims.registry()["statistics"] if e["name"] == "percentile")
     assert percentile["params"][0]["name"] == "q" and percentile["params"][0]["required"]
+
+
+def test_write_stores_the_metadata_as_it_is_now(tmp_path, stack):
+    s = ims.fromarray(stack)
+    omega = np.stack([np.arange(12.0), np.arange(12.0) + 1], axis=1)
+    s.metadata["omega"] = omega  # hexrd's way of giving a series its angles
+    s.metadata["panel"] = "ff1"
+    out = tmp_path / "omega.h5"
+    ims.write(s, out, "hdf5", path="imageseries")
+    back = ims.open(out, "hdf5", path="imageseries")
+    np.testing.assert_array_equal(back.metadata["omega"], omega)
+    assert back.metadata["panel"] == "ff1"
+    np.testing.assert_array_equal(back[11], stack[11])
