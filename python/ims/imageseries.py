@@ -12,8 +12,17 @@ import numpy as np
 
 from . import _ims
 
-# hexrd's format names that ims spells otherwise.
-_HEXRD_FORMATS = {}
+# hexrd's formats that ims does not read yet: a clear error, not "unknown".
+_HEXRD_ONLY = {"frame-cache", "image-files", "raw-image", "eiger-stream-v1", "eiger-stream-v2"}
+
+
+def _format_name(format):
+    """ims's name of a format given as hexrd names it ('' for "by extension")."""
+    if format in _HEXRD_ONLY:
+        raise _ims.Error(f"format {format!r} is hexrd's and not in ims yet")
+    if format and format not in _ims.formats():
+        raise KeyError(format)
+    return format or ""
 
 
 def _option_text(value):
@@ -210,9 +219,7 @@ def open(filename, format=None, **kwargs):  # noqa: A001 - hexrd's name
             raise RuntimeError("zero length imageseries")
         series = ImageSeries(_FunctionFrames(kwargs.pop("func"), kwargs.pop("num_frames")), meta)
     else:
-        name = _HEXRD_FORMATS.get(format, format) or ""
-        if name and name not in _ims.formats():
-            raise KeyError(format)
+        name = _format_name(format)
         paths = [os.fspath(p) for p in filename] if isinstance(filename, (list, tuple)) else [os.fspath(filename)]
         series = ImageSeries(_ims.open(paths, name, {k: _option_text(v) for k, v in kwargs.items()}))
     if len(series) == 0:
@@ -225,9 +232,7 @@ def write(ims, fname, fmt=None, **kwargs):
     sequence) to `fname`, atomically; the format follows `fmt` or the
     extension; kwargs are its write options (``path='imageseries'`` for
     hdf5)."""
-    name = _HEXRD_FORMATS.get(fmt, fmt) or ""
-    if name and name not in _ims.formats():
-        raise KeyError(fmt)
+    name = _format_name(fmt)
     handle = _handle_of(ims)
     if isinstance(ims, ImageSeries):  # its metadata as it is now (hexrd users set omega before writing)
         handle = _ims.with_metadata(handle, ims.metadata)
