@@ -442,7 +442,7 @@ TEST(Api, ManySmallRunsStayCheap) {
   auto series = ims::from_memory(values.data(), {10, 64, 64, ims::DType::uint16});
   for (unsigned threads : {1u, 2u}) {
     for (int i = 0; i < 100; ++i) ims::stats(series, {"max"}, {.threads = threads});  // warm up
-    const long before = resident_kib();
+    [[maybe_unused]] const long before = resident_kib();
     for (int i = 0; i < 1000; ++i) {
       ims::Results r = ims::stats(series, {"max"}, {.threads = threads});
       ASSERT_EQ(r["max"].values<std::uint16_t>()[0], 9 * 64 * 64);
