@@ -1,6 +1,7 @@
 #include "numpy_bridge.hpp"
 
 #include <cstring>
+#include <optional>
 
 namespace ims::python {
 
@@ -20,11 +21,17 @@ std::string ims_dtype_names() {
   return names;
 }
 
+/// ims's pixel type for a numpy dtype, when ims reads it (native byte order).
+std::optional<DType> supported_dtype(const py::dtype& dtype) {
+  if (!dtype.attr("isnative").cast<bool>()) return std::nullopt;
+  return find_dtype(text_of(dtype.attr("name")));
+}
+
 }  // namespace
 
 DType ims_dtype(const py::dtype& dtype, const std::string& what) {
-  const auto found = find_dtype(text_of(dtype.attr("name")));
-  if (!found || !dtype.attr("isnative").cast<bool>()) {
+  const auto found = supported_dtype(dtype);
+  if (!found) {
     throw Error(ErrorKind::unsupported, what + " has pixels of dtype " + text_of(dtype) + "; ims reads " +
                                             ims_dtype_names() + " in native byte order");
   }
@@ -122,13 +129,14 @@ Metadata to_metadata(const py::dict& dict) {
       out.set(key, to_metadata(value.cast<py::dict>()));
     } else if (py::isinstance<py::array>(value) || py::isinstance(value, numpy.attr("generic"))) {
       const py::array array = numpy.attr("ascontiguousarray")(value);
-      if (!find_dtype(text_of(array.dtype().attr("name"))) || !array.dtype().attr("isnative").cast<bool>()) {
+      const auto dtype = supported_dtype(array.dtype());
+      if (!dtype) {
         py::module_::import("warnings")
             .attr("warn")("ims: metadata '" + key + "' (dtype " + text_of(array.dtype()) + ") is not kept");
         continue;
       }
       NdArray a;
-      a.dtype = ims_dtype(array.dtype(), "metadata '" + key + "'");
+      a.dtype = *dtype;
       for (py::ssize_t d = 0; d < array.ndim(); ++d) a.shape.push_back(static_cast<std::size_t>(array.shape(d)));
       a.data.resize(static_cast<std::size_t>(array.nbytes()));
       if (!a.data.empty()) std::memcpy(a.data.data(), array.data(), a.data.size());
