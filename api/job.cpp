@@ -150,7 +150,7 @@ Report run(const Job& job) {
   std::vector<NamedFile> inputs = named_inputs(job);
   for (auto& in : series_inputs(*pipeline.source)) inputs.push_back(std::move(in));
   check_outputs_apart(job_outputs(job, pipeline.writers.empty() ? nullptr : pipeline.writers[0].get()), inputs);
-  prepare_series(*pipeline.source);  // all validated: load darks, masks, computed images
+  prepare_series(*pipeline.source, &options);  // all validated: load darks, masks, computed images
   RunResult result = run(pipeline, options);
   if (statistics_output.format) {
     write_statistics(job, pipeline, result, statistics_output.params, *statistics_output.format);

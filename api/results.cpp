@@ -67,7 +67,7 @@ Results stats(const Series& series, const std::vector<std::string>& statistics, 
   pipeline.reducers =
       api::make_reducers(statistics, pipeline.source->frame_info(), result_dtype,
                          [](Error& e, std::size_t i) { e.with_stage("stats[" + std::to_string(i) + "]"); });
-  prepare_series(*pipeline.source);
+  prepare_series(*pipeline.source, &counted.options());
   RunResult run_result = run(pipeline, counted.options());
   counted.complete(run_result.report);
 
@@ -95,7 +95,7 @@ Report write(const Series& series, const std::string& path, const Options& optio
   std::vector<NamedFile> outputs;
   for (auto& file : pipeline.writers[0]->destinations()) outputs.push_back({std::move(file), "the output"});
   check_outputs_apart(outputs, series_inputs(*pipeline.source));
-  prepare_series(*pipeline.source);
+  prepare_series(*pipeline.source, &counted.options());
   RunResult run_result = run(pipeline, counted.options());
   counted.complete(run_result.report);
   return api::public_report(run_result.report);

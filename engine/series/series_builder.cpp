@@ -11,6 +11,11 @@ namespace ims {
 
 namespace {
 
+/// The run whose prepare_series is computing op images on this thread: the
+/// images it needs are computed with its options (loaders run on the thread
+/// that calls LazyImage::get, which prepare_series does).
+thread_local const RunOptions* asking_run = nullptr;
+
 /// The frames a python slice picks of `length`; usage error when none.
 std::vector<std::size_t> slice_frames(const std::string& text, std::size_t length, const std::string& what) {
   const FrameSlice s = parse_slice(text, length, "frames");
@@ -44,13 +49,13 @@ std::shared_ptr<LazyImage> statistic_image(const std::string& stat, const std::s
   std::shared_ptr<const Reducer> reducer = make_reducer(stat, input);
   const std::string what = stat + " of frames " + (frames.empty() ? ":" : frames);
   auto series = std::make_shared<ProcessedImageSeries>(std::move(source), before, std::move(picked));
-  RunOptions image_run = options;
-  image_run.label = where + " = " + what;
-  image_run.nframes = 0;  // the image's own `frames` say which; --nframes is the outer run's
   auto files = series->files();
   return std::make_shared<LazyImage>(
       what, reducer->output_info(),
-      [series, reducer, image_run, what, where] {
+      [series, reducer, built_with = options, what, where] {
+        RunOptions image_run = asking_run != nullptr ? *asking_run : built_with;
+        image_run.label = where + " = " + what;
+        image_run.nframes = 0;  // the image's own `frames` say which; --nframes is the outer run's
         Pipeline p;
         p.source = series;
         p.reducers = {reducer};
@@ -142,11 +147,19 @@ std::shared_ptr<const ProcessedImageSeries> build_series(const SeriesRecipe& rec
   return std::make_shared<ProcessedImageSeries>(recipe.source, std::move(ops), std::move(frames));
 }
 
-void prepare_series(const ImageSeries& series) {
-  if (auto* processed = dynamic_cast<const ProcessedImageSeries*>(&series)) {
-    if (auto* inner = dynamic_cast<const ProcessedImageSeries*>(processed->base().get())) prepare_series(*inner);
-    processed->chain().prepare();
+void prepare_series(const ImageSeries& series, const RunOptions* run) {
+  const RunOptions* outer = asking_run;
+  asking_run = run;
+  try {
+    if (auto* processed = dynamic_cast<const ProcessedImageSeries*>(&series)) {
+      if (auto* inner = dynamic_cast<const ProcessedImageSeries*>(processed->base().get())) prepare_series(*inner, run);
+      processed->chain().prepare();
+    }
+  } catch (...) {
+    asking_run = outer;
+    throw;
   }
+  asking_run = outer;
 }
 
 std::vector<NamedFile> series_inputs(const ImageSeries& series) {

@@ -35,8 +35,11 @@ struct SeriesRecipe {
 std::shared_ptr<const ProcessedImageSeries> build_series(const SeriesRecipe& recipe, const RunOptions& options);
 
 /// Loads what the series' ops need (in op order). Call after everything
-/// else has been validated, before streaming.
-void prepare_series(const ImageSeries& series);
+/// else has been validated, before streaming. A statistic image not computed
+/// yet is computed with the options of `run`, the run that needs it (its
+/// progress, cancel flag, threads and budget), when given; else with those
+/// the series was built with (a frame read outside a run).
+void prepare_series(const ImageSeries& series, const RunOptions* run = nullptr);
 
 /// The op texts joined for reports and output attributes ("dark=d.npy | flip=r90").
 std::string describe_ops(const ImageSeries& series);

@@ -20,6 +20,7 @@ import builtins
 import numpy as np
 
 from . import _ims
+from ._progress import Progress, Run, progress_function
 from .imageseries import ImageSeries, _handle_of
 
 
@@ -39,9 +40,11 @@ def compute(series, statistics, memory=None, threads=None, ops=None, frames=None
     "percentile:90", "max"], memory="2G")``. `ops` (hexrd's (key, data)
     pairs or ims ops by name) and `frames` (a list of frame indices) process
     the series first. `progress(frames_done, frames_total, what)` is called
-    as frames complete (from one thread at a time, with the GIL); Ctrl-C
-    stops the run within one batch with KeyboardInterrupt. Returns a Results
-    dict of arrays with ``.report``."""
+    as frames complete (from one thread at a time, with the GIL); it may
+    also be a tqdm bar (anything with ``update(n)``), which then advances by
+    frames and restarts at each pass. Ctrl-C stops the run within one batch
+    with KeyboardInterrupt. Returns a Results dict of arrays with
+    ``.report``; ``start`` runs the same in the background."""
     handle = _handle_of(series)
     if ops or frames is not None:
         from .process import _op
@@ -49,8 +52,17 @@ def compute(series, statistics, memory=None, threads=None, ops=None, frames=None
         handle = _ims.process(handle, [_op(*op) for op in (ops or [])],
                               None if frames is None else [int(i) for i in frames])
     images, report = _ims.stats(handle, list(statistics), dtype or "", memory or "", int(threads or 0),
-                                int(nframes), method or "", progress)
+                                int(nframes), method or "", progress_function(progress))
     return Results(images, report)
+
+
+def start(series, statistics, **kwargs):
+    """``compute`` in a background thread: returns a Run, which yields
+    Progress(done, total, what) when iterated and gives the Results with
+    ``result()``. Takes compute's keyword arguments except ``progress``."""
+    if "progress" in kwargs:
+        raise TypeError("start() reports progress by iteration; it takes no progress= argument")
+    return Run(compute, series, statistics, kwargs)
 
 
 def _one(ims, statistic, nframes):

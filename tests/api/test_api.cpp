@@ -384,6 +384,30 @@ TEST(Api, ACancelledRunThrowsInterrupted) {
   EXPECT_EQ(mid.kind(), ims::ErrorKind::interrupted);
 }
 
+TEST(Api, AnOpImageIsComputedWithTheSettingsOfTheRunThatNeedsIt) {
+  const auto values = make_frames<std::uint16_t>(200);
+  // process() is given no settings; the dark's own pass reports to the stats
+  // call's progress callback, under its own name, before the main pass.
+  const ims::Series dark_subtracted = ims::process(memory_series(values, 200), {"dark=median;frames=:50"});
+  std::vector<std::pair<std::string, std::size_t>> totals;
+  ims::stats(dark_subtracted, {"max"}, {.on_progress = [&](const ims::Progress& p) {
+               if (p.pass_done) totals.emplace_back(std::string(p.what), p.frames_total);
+             }});
+  ASSERT_EQ(totals.size(), 2u);
+  EXPECT_NE(totals[0].first.find("median of frames :50"), std::string::npos) << totals[0].first;
+  EXPECT_EQ(totals[0].second, 50u);
+  EXPECT_EQ(totals[1].second, 200u);
+
+  // Cancelling the asking run stops the dark's pass too; the next run computes it.
+  ims::CancelToken token;
+  const ims::Series again = ims::process(memory_series(values, 200), {"dark=median"});
+  const auto e = error_of([&] {
+    ims::stats(again, {"max"}, {.on_progress = [&](const ims::Progress&) { token.cancel(); }, .cancel = &token});
+  });
+  EXPECT_EQ(e.kind(), ims::ErrorKind::interrupted);
+  EXPECT_EQ(ims::stats(again, {"max"})["max"].rows(), static_cast<std::size_t>(kRows));
+}
+
 TEST(Api, MisuseThrowsTheMessagesTheCommandPrints) {
   const auto values = make_frames<std::uint16_t>();
   auto series = memory_series(values);

@@ -184,3 +184,104 @@ def test_ctrl_c_stops_a_run_over_an_array_within_a_batch():
     with pytest.raises(KeyboardInterrupt):
         ims.stats.compute(a, ["median"], threads=2, progress=press_ctrl_c)
     assert seen[-1] < len(a), "the run went on to the end"
+
+
+class FakeBar:
+    """The part of tqdm's interface ims uses (tqdm itself is not a dependency)."""
+
+    def __init__(self):
+        self.n, self.total, self.descriptions, self.resets = 0, None, [], 0
+
+    def update(self, n):
+        assert n >= 0
+        self.n += n
+
+    def reset(self, total=None):
+        self.n, self.total, self.resets = 0, total, self.resets + 1
+
+    def set_description(self, text):
+        self.descriptions.append(text)
+
+
+def test_a_tqdm_style_bar_advances_by_frames_and_restarts_each_pass():
+    a = stack_of("uint16", frames=30)
+    bar = FakeBar()
+    ims.stats.compute(a, ["max"], progress=bar)
+    assert (bar.n, bar.total, bar.resets, len(bar.descriptions)) == (30, 30, 0, 1)
+
+    bar = FakeBar()  # the dark's own pass over 10 frames, then the 30 processed frames
+    ims.stats.compute(a, ["max"], ops=[("dark", "median;frames=:10")], progress=bar)
+    assert (bar.n, bar.total, bar.resets, len(bar.descriptions)) == (30, 30, 1, 2)
+    assert "median" in bar.descriptions[0]
+
+
+def test_a_bar_without_reset_gets_its_total_set():
+    class Minimal:
+        total, n = None, 0
+
+        def update(self, n):
+            self.n += n
+
+    bar = Minimal()
+    ims.stats.compute(stack_of("uint16", frames=12), ["max"], progress=bar)
+    assert (bar.n, bar.total) == (12, 12)
+    with pytest.raises(TypeError, match="tqdm-style"):
+        ims.stats.compute(stack_of("uint16"), ["max"], progress=42)
+
+
+def test_a_background_run_is_iterated_for_its_progress():
+    a = stack_of("uint16", frames=300, rows=64, cols=64)
+    run = ims.stats.start(a, ["median", "max"], threads=2)
+    events = list(run)
+    assert events and all(isinstance(p, ims.stats.Progress) for p in events)
+    assert events[-1].done == events[-1].total == 300
+    assert [p.done for p in events] == sorted(p.done for p in events)
+    images = run.result()
+    assert run.done()
+    np.testing.assert_array_equal(images["max"], a.max(axis=0))
+    np.testing.assert_array_equal(images["median"], np.median(a, axis=0).astype(np.float32))
+    assert images.report["frames"] == 300
+    with pytest.raises(TypeError, match="no progress"):
+        ims.stats.start(a, ["max"], progress=print)
+
+
+def test_a_background_run_can_be_cancelled_and_reports_its_errors():
+    a = stack_of("uint16", frames=3000, rows=64, cols=64)
+    run = ims.stats.start(a, ["median"], threads=2)
+    for p in run:
+        run.cancel()
+    with pytest.raises(ims.Error, match="cancelled"):
+        run.result()
+    assert p.done < 3000, "the run went on to the end"
+
+    bad = ims.stats.start(a, ["no_such_statistic"])
+    assert list(bad) == []
+    with pytest.raises(ims.Error, match="no_such_statistic"):
+        bad.result()
+
+
+def test_ctrl_c_while_iterating_a_background_run_cancels_it():
+    import os
+    import signal
+
+    a = stack_of("uint16", frames=3000, rows=64, cols=64)
+    run = ims.stats.start(a, ["median"], threads=2)
+    with pytest.raises(KeyboardInterrupt):
+        for _ in run:
+            os.kill(os.getpid(), signal.SIGINT)
+    assert run.done()
+    with pytest.raises(ims.Error, match="cancelled"):
+        run.result()
+
+
+def test_a_script_that_ends_during_a_background_run_exits_cleanly():
+    import os
+    import subprocess
+    import sys
+
+    script = ("import numpy as np, ims\n"
+              "a = np.random.default_rng(1).integers(0, 9, (4000, 128, 128)).astype(np.uint16)\n"
+              "run = ims.stats.start(a, ['median'], threads=2)\n"
+              "next(iter(run))\n")
+    done = subprocess.run([sys.executable, "-c", script], env=os.environ, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and "FATAL" not in done.stderr, done.stderr
