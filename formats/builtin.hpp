@@ -12,5 +12,6 @@ FormatInfo hdf5_format();
 FormatInfo binary_format();
 FormatInfo random_format();
 FormatInfo array_format();
+FormatInfo framecache_format();
 
 }  // namespace ims

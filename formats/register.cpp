@@ -5,7 +5,8 @@
 namespace ims {
 
 std::vector<FormatInfo> builtin_formats() {
-  return {npy_format(), npz_format(), hdf5_format(), binary_format(), random_format(), array_format()};
+  return {npy_format(), npz_format(), hdf5_format(), binary_format(), random_format(), array_format(),
+          framecache_format()};
 }
 
 }  // namespace ims

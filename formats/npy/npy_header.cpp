@@ -25,7 +25,8 @@ Error header_error(const std::string& file, const std::string& why) {
 /// keys to strings, True/False, and tuples of integers.
 class DictParser {
  public:
-  DictParser(std::string_view text, const std::string& file) : text_(text), file_(file) {}
+  DictParser(std::string_view text, const std::string& file, bool allow_text)
+      : text_(text), file_(file), allow_text_(allow_text) {}
 
   NpyHeader parse() {
     NpyHeader h;
@@ -121,6 +122,11 @@ class DictParser {
     return dims;
   }
   void parse_descr(const std::string& descr, NpyHeader& h) {
+    if (descr == "|O" || descr == "O") {
+      throw Error(ErrorKind::unsupported, "an object array (pickled Python values), which ims does not load")
+          .with_stage("npy")
+          .with_file(file_);
+    }
     if (descr.size() < 3) throw header_error(file_, "bad descr '" + descr + "'");
     switch (descr[0]) {
       case '<': h.byte_order = ByteOrder::little; break;
@@ -128,6 +134,21 @@ class DictParser {
       case '|':
       case '=': h.byte_order = kNativeByteOrder; break;
       default: throw header_error(file_, "bad byte order in descr '" + descr + "'");
+    }
+    if (allow_text_ && descr.substr(1) == "b1") {
+      h.text_kind = 'b';  // numpy's bool: one byte per element
+      h.text_width = 1;
+      return;
+    }
+    if (allow_text_ && (descr[1] == 'S' || descr[1] == 'U')) {
+      std::size_t width = 0;
+      const auto [end, ec] = std::from_chars(descr.data() + 2, descr.data() + descr.size(), width);
+      if (ec != std::errc() || end != descr.data() + descr.size() || width == 0 || width > (1u << 20)) {
+        throw header_error(file_, "bad text descr '" + descr + "'");
+      }
+      h.text_kind = descr[1];
+      h.text_width = width;
+      return;
     }
     auto dtype = find_dtype(std::string_view(descr).substr(1));
     if (!dtype) {
@@ -141,6 +162,7 @@ class DictParser {
 
   std::string_view text_;
   const std::string& file_;
+  bool allow_text_;
   std::size_t pos_ = 0;
 };
 
@@ -150,6 +172,11 @@ std::size_t NpyHeader::elements() const {
   std::size_t n = 1;
   for (auto d : shape) n *= d;
   return n;
+}
+
+std::size_t NpyHeader::element_bytes() const {
+  if (text_kind == 0) return dtype_size(dtype);
+  return text_width * (text_kind == 'U' ? 4 : 1);
 }
 
 std::size_t npy_header_bytes(const std::byte* bytes, std::size_t size, const std::string& file) {
@@ -172,15 +199,15 @@ std::size_t npy_header_bytes(const std::byte* bytes, std::size_t size, const std
   return start + length;
 }
 
-NpyHeader parse_npy_header(const std::byte* bytes, std::size_t size, const std::string& file) {
+NpyHeader parse_npy_header(const std::byte* bytes, std::size_t size, const std::string& file, bool allow_text) {
   const std::size_t end = npy_header_bytes(bytes, size, file);
   if (end > size) {
     throw header_error(file, "header of " + std::to_string(end) + " bytes runs past the end of the file");
   }
   const char* p = reinterpret_cast<const char*>(bytes);
   const std::size_t start = p[6] == 1 ? 10 : 12;  // the preamble of version 1, or of 2 and 3
-  NpyHeader h = DictParser(std::string_view(p + start, end - start), file).parse();
-  check_array_bytes(h.shape, dtype_size(h.dtype), "npy", file);
+  NpyHeader h = DictParser(std::string_view(p + start, end - start), file, allow_text).parse();
+  check_array_bytes(h.shape, h.element_bytes(), "npy", file);
   h.data_offset = end;
   return h;
 }
@@ -190,9 +217,10 @@ std::string npy_descr(DType dtype, ByteOrder order) {
   return prefix + std::string(dtype_code(dtype));
 }
 
-std::string make_npy_header(DType dtype, const std::vector<std::size_t>& shape) {
-  std::string dict = "{'descr': '" + npy_descr(dtype, kNativeByteOrder) +
-                     "', 'fortran_order': False, 'shape': (";
+namespace {
+
+std::string header_for_descr(const std::string& descr, const std::vector<std::size_t>& shape) {
+  std::string dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (";
   for (std::size_t i = 0; i < shape.size(); ++i) dict += std::to_string(shape[i]) + ", ";
   if (shape.size() > 1) dict.resize(dict.size() - 2);  // (n,) keeps its comma
   if (shape.size() == 1) dict.resize(dict.size() - 1);
@@ -209,6 +237,21 @@ std::string make_npy_header(DType dtype, const std::vector<std::size_t>& shape) 
   std::size_t length = dict.size();
   for (std::size_t i = 0; i < (v1 ? 2u : 4u); ++i) header += static_cast<char>((length >> (8 * i)) & 0xff);
   return header + dict;
+}
+
+}  // namespace
+
+std::string make_npy_header(const std::string& descr, const std::vector<std::size_t>& shape) {
+  return header_for_descr(descr, shape);
+}
+
+std::string make_npy_header(DType dtype, const std::vector<std::size_t>& shape) {
+  return header_for_descr(npy_descr(dtype, kNativeByteOrder), shape);
+}
+
+std::string make_npy_text_header(char kind, std::size_t width, const std::vector<std::size_t>& shape) {
+  const char order = kind == 'U' ? (kNativeByteOrder == ByteOrder::little ? '<' : '>') : '|';
+  return header_for_descr(std::string(1, order) + kind + std::to_string(width), shape);
 }
 
 }  // namespace ims

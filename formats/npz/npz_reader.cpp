@@ -1,13 +1,12 @@
 #include "formats/npz/npz_reader.hpp"
 
 #include <libdeflate.h>
-#include <zip.h>
 
 #include <cstdio>
-#include <memory>
+#include <unordered_map>
 
-#include "ims/error.hpp"
 #include "formats/posix_file.hpp"
+#include "ims/error.hpp"
 
 namespace ims {
 
@@ -17,9 +16,6 @@ namespace {
 // more than that from its compressed size has a corrupt directory entry.
 constexpr std::uint64_t kMaxDeflateRatio = 1032;
 
-struct ZipCloser {
-  void operator()(zip_t* z) const { zip_discard(z); }
-};
 struct ZipFileCloser {
   void operator()(zip_file_t* f) const { zip_fclose(f); }
 };
@@ -34,42 +30,6 @@ std::string hex(std::uint32_t value) {
   return text;
 }
 
-std::unique_ptr<zip_t, ZipCloser> open_archive(const std::string& file) {
-  check_not_special(file, "npz");
-  int code = 0;
-  std::unique_ptr<zip_t, ZipCloser> zip(zip_open(file.c_str(), ZIP_RDONLY, &code));
-  if (!zip) {
-    zip_error_t error;
-    zip_error_init_with_code(&error, code);
-    const std::string why = zip_error_strerror(&error);
-    zip_error_fini(&error);
-    throw Error(code == ZIP_ER_NOENT ? ErrorKind::not_found : ErrorKind::format, "cannot open as npz: " + why)
-        .with_stage("npz")
-        .with_file(file);
-  }
-  return zip;
-}
-
-/// The member's name: "name.npy", or the only member when `name` is empty.
-std::string member_name(zip_t* zip, const std::string& file, const std::string& name) {
-  const zip_int64_t entries = zip_get_num_entries(zip, 0);
-  if (name.empty()) {
-    if (entries != 1) {
-      throw npz_error(file, "holds " + std::to_string(entries) + " arrays; name one (" + file + ":NAME)");
-    }
-    return zip_get_name(zip, 0, 0);
-  }
-  const bool has_suffix = name.size() >= 4 && name.compare(name.size() - 4, 4, ".npy") == 0;
-  const std::string member = has_suffix ? name : name + ".npy";
-  if (zip_name_locate(zip, member.c_str(), 0) < 0) {
-    std::string names;
-    for (zip_int64_t i = 0; i < entries; ++i)
-      names += std::string(i ? ", " : "") + zip_get_name(zip, static_cast<zip_uint64_t>(i), 0);
-    throw npz_error(file, "has no array '" + member + "' (it has: " + names + ")");
-  }
-  return member;
-}
-
 /// Reads exactly n bytes of the open member into `out`.
 void read_exactly(zip_file_t* f, std::byte* out, std::size_t n, const std::string& file, const std::string& member) {
   std::size_t done = 0;
@@ -81,25 +41,23 @@ void read_exactly(zip_file_t* f, std::byte* out, std::size_t n, const std::strin
   }
 }
 
-}  // namespace
-
-NpzArray read_npz_array(const std::string& file, const std::string& name) {
-  auto zip = open_archive(file);
+/// Member `index` of the open archive `zip`, checked.
+NpzArray read_member(zip_t* zip, zip_uint64_t index, const std::string& file, bool allow_text) {
   NpzArray array;
-  array.member = member_name(zip.get(), file, name);
-  const std::string& member = array.member;
   zip_stat_t st;
   zip_stat_init(&st);
-  if (zip_stat(zip.get(), member.c_str(), 0, &st) != 0 || !(st.valid & ZIP_STAT_SIZE) ||
+  if (zip_stat_index(zip, index, 0, &st) != 0 || !(st.valid & ZIP_STAT_NAME) || !(st.valid & ZIP_STAT_SIZE) ||
       !(st.valid & ZIP_STAT_COMP_SIZE) || !(st.valid & ZIP_STAT_CRC)) {
-    throw npz_error(file, "member " + member + ": cannot read its directory entry");
+    throw npz_error(file, "member #" + std::to_string(index) + ": cannot read its directory entry");
   }
+  array.member = st.name;
+  const std::string& member = array.member;
   if (st.comp_method != ZIP_CM_STORE && st.size / kMaxDeflateRatio > st.comp_size) {
     throw npz_error(file, "member " + member + " claims " + std::to_string(st.size) + " bytes from " +
                               std::to_string(st.comp_size) + " compressed: its directory entry is corrupt");
   }
-  std::unique_ptr<zip_file_t, ZipFileCloser> f(zip_fopen(zip.get(), member.c_str(), 0));
-  if (!f) throw npz_error(file, "member " + member + ": " + zip_strerror(zip.get()));
+  std::unique_ptr<zip_file_t, ZipFileCloser> f(zip_fopen_index(zip, index, 0));
+  if (!f) throw npz_error(file, "member " + member + ": " + zip_strerror(zip));
 
   // The header first: its shape says how much data follows, checked against
   // the member's size before anything that size is allocated.
@@ -111,7 +69,7 @@ NpzArray read_npz_array(const std::string& file, const std::string& name) {
     if (header_bytes > st.size) throw npz_error(file, "member " + member + " is truncated inside its header");
     array.bytes.resize(header_bytes);
     read_exactly(f.get(), array.bytes.data() + preamble, header_bytes - preamble, file, member);
-    array.header = parse_npy_header(array.bytes.data(), header_bytes, file);
+    array.header = parse_npy_header(array.bytes.data(), header_bytes, file, allow_text);
   } catch (const Error& e) {
     if (e.stage() == "npz") throw;
     throw Error(e.kind(), "member " + member + ": " + e.message()).with_stage("npz").with_file(file);
@@ -131,6 +89,87 @@ NpzArray read_npz_array(const std::string& file, const std::string& name) {
         file, "member " + member + " is corrupt: its CRC-32 is " + hex(crc) + ", the archive records " + hex(st.crc));
   }
   return array;
+}
+
+}  // namespace
+
+NpzArchive::NpzArchive(std::string file) : file_(std::move(file)) {
+  check_not_special(file_, "npz");
+  Handle zip = open_handle();
+  const zip_int64_t entries = zip_get_num_entries(zip.get(), 0);
+  names_.reserve(static_cast<std::size_t>(std::max<zip_int64_t>(entries, 0)));
+  for (zip_int64_t i = 0; i < entries; ++i) {
+    const char* name = zip_get_name(zip.get(), static_cast<zip_uint64_t>(i), 0);
+    names_.emplace_back(name ? name : "");
+  }
+  idle_.push_back(std::move(zip));
+}
+
+NpzArchive::~NpzArchive() = default;
+
+NpzArchive::Handle NpzArchive::open_handle() const {
+  int code = 0;
+  Handle zip(zip_open(file_.c_str(), ZIP_RDONLY, &code));
+  if (!zip) {
+    zip_error_t error;
+    zip_error_init_with_code(&error, code);
+    const std::string why = zip_error_strerror(&error);
+    zip_error_fini(&error);
+    throw Error(code == ZIP_ER_NOENT ? ErrorKind::not_found : ErrorKind::format, "cannot open as npz: " + why)
+        .with_stage("npz")
+        .with_file(file_);
+  }
+  return zip;
+}
+
+std::optional<std::size_t> NpzArchive::find(const std::string& name) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (idle_.empty()) idle_.push_back(open_handle());
+  const zip_int64_t index = zip_name_locate(idle_.back().get(), name.c_str(), 0);  // libzip hashes the names
+  if (index < 0) return std::nullopt;
+  return static_cast<std::size_t>(index);
+}
+
+NpzArray NpzArchive::read(std::size_t index, bool allow_text) const {
+  Handle zip;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!idle_.empty()) {
+      zip = std::move(idle_.back());
+      idle_.pop_back();
+    }
+  }
+  if (!zip) zip = open_handle();
+  NpzArray array;
+  try {
+    array = read_member(zip.get(), index, file_, allow_text);
+  } catch (...) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    idle_.push_back(std::move(zip));
+    throw;
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  idle_.push_back(std::move(zip));
+  return array;
+}
+
+NpzArray read_npz_array(const std::string& file, const std::string& name) {
+  const NpzArchive archive(file);
+  if (name.empty()) {
+    if (archive.size() != 1) {
+      throw npz_error(file, "holds " + std::to_string(archive.size()) + " arrays; name one (" + file + ":NAME)");
+    }
+    return archive.read(0);
+  }
+  const bool has_suffix = name.size() >= 4 && name.compare(name.size() - 4, 4, ".npy") == 0;
+  const std::string member = has_suffix ? name : name + ".npy";
+  const auto index = archive.find(member);
+  if (!index) {
+    std::string names;
+    for (std::size_t i = 0; i < archive.size(); ++i) names += std::string(i ? ", " : "") + archive.name(i);
+    throw npz_error(file, "has no array '" + member + "' (it has: " + names + ")");
+  }
+  return archive.read(*index);
 }
 
 }  // namespace ims

@@ -1,12 +1,17 @@
 #pragma once
-// Reading one array of an npz archive (what `ims stats -o OUT.npz` and
-// numpy's savez write), for ops that take an image from one ("bg.npz:median").
-// The archive is untrusted: the member's .npy header is checked against the
-// member's size before its data is allocated, and the data against the
-// CRC-32 the archive records, as numpy's loader does; a corrupt member is an
-// error naming the archive and the member, never silently used.
+// Reading the arrays of an npz archive (numpy's savez, `ims stats -o
+// OUT.npz`, hexrd's frame-caches). The archive is untrusted: a member's .npy
+// header is checked against the member's size before its data is
+// allocated, and the data against the CRC-32 the archive records, as
+// numpy's loader does; a corrupt member is an error naming the archive and
+// the member, never silently used.
+
+#include <zip.h>
 
 #include <cstddef>
+#include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +23,44 @@ struct NpzArray {
   std::string member;            ///< "median.npy"
   NpyHeader header;              ///< data_offset counts from the member's start
   std::vector<std::byte> bytes;  ///< the whole member, header included
+
+  const std::byte* data() const { return bytes.data() + header.data_offset; }
+};
+
+/// An open npz archive. Members are read by index from any number of
+/// threads at once: each read borrows one of a small pool of libzip handles
+/// (a libzip archive is not safe to share), opening another when all are busy.
+class NpzArchive {
+ public:
+  /// Opens `file` and reads its directory. Throws not_found or format
+  /// ims::Errors (stage "npz", the file) for a missing file or not a zip.
+  explicit NpzArchive(std::string file);
+  ~NpzArchive();
+  NpzArchive(const NpzArchive&) = delete;
+  NpzArchive& operator=(const NpzArchive&) = delete;
+
+  const std::string& file() const { return file_; }
+  std::size_t size() const { return names_.size(); }
+  /// Member `index`'s name ("0_row.npy").
+  const std::string& name(std::size_t index) const { return names_[index]; }
+  /// The index of member `name` ("median.npy"), if the archive has one.
+  std::optional<std::size_t> find(const std::string& name) const;
+
+  /// Member `index`, checked (header against size, CRC-32). `allow_text`
+  /// admits fixed-width text arrays ('|S6', '<U3'). Thread-safe.
+  NpzArray read(std::size_t index, bool allow_text = false) const;
+
+ private:
+  struct Closer {
+    void operator()(zip_t* z) const { zip_discard(z); }
+  };
+  using Handle = std::unique_ptr<zip_t, Closer>;
+  Handle open_handle() const;
+
+  std::string file_;
+  std::vector<std::string> names_;
+  mutable std::mutex mutex_;
+  mutable std::vector<Handle> idle_;
 };
 
 /// Member `name` of the npz `file` ("median" or "median.npy"; empty: the only

@@ -8,6 +8,7 @@
 #include "ims/error.hpp"
 #include "core/output_file.hpp"
 #include "formats/builtin.hpp"
+#include "formats/framecache/framecache.hpp"
 #include "formats/npy/npy_header.hpp"
 #include "formats/posix_file.hpp"
 
@@ -96,7 +97,8 @@ FormatInfo npz_format() {
   FormatInfo f;
   f.name = "npz";
   f.summary = "numpy .npz archive of named images: what `ims stats -o OUT.npz` writes, one "
-              "member per statistic (max, mean, ...); numpy.load reads it";
+              "member per statistic (max, mean, ...); numpy.load reads it. Read as a series, an .npz "
+              "is hexrd's npz frame-cache (see frame-cache)";
   f.extensions = {".npz"};
   f.named_images = true;
   f.write_params = {{.name = "compress",
@@ -104,6 +106,7 @@ FormatInfo npz_format() {
                      .default_value = "false",
                      .doc = "deflate members (np.savez_compressed) instead of storing them (np.savez)"}};
   f.write_images = write_npz;
+  f.open = [](const std::string& path, const Params&) { return make_framecache_series(open_npz_store(path)); };
   return f;
 }
 

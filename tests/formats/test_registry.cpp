@@ -54,7 +54,7 @@ TEST(Registry, OptionsAreCheckedAgainstTheFormat) {
 TEST(Registry, EveryFormatIsListedOnce) {
   std::vector<std::string> names;
   for (const auto& f : format_infos()) names.push_back(f.name);
-  EXPECT_EQ(names, (std::vector<std::string>{"npy", "npz", "hdf5", "binary", "random", "array"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"npy", "npz", "hdf5", "binary", "random", "array", "frame-cache"}));
 }
 
 }  // namespace

@@ -20,6 +20,7 @@ MODULE_PACKAGES = {
     "hdf5plugin": "python3-hdf5plugin",
     "scipy": "python3-scipy",
     "scipy.ndimage": "python3-scipy",
+    "scipy.sparse": "python3-scipy",
 }
 
 # HDF5 filter ids and the Debian package whose plugin h5py loads for them.

@@ -245,11 +245,31 @@ def test_a_background_run_is_iterated_for_its_progress():
         ims.stats.start(a, ["max"], progress=print)
 
 
+class Gated:
+    """Frames of `a` that, from frame 100 on, wait until the gate opens: a run
+    over them cannot end before the test has acted on its first progress."""
+
+    def __init__(self, a):
+        import threading
+
+        self.a, self.gate = a, threading.Event()
+
+    def __len__(self):
+        return len(self.a)
+
+    def __getitem__(self, i):
+        if i >= 100:
+            self.gate.wait(30)
+        return self.a[i]
+
+
 def test_a_background_run_can_be_cancelled_and_reports_its_errors():
     a = stack_of("uint16", frames=3000, rows=64, cols=64)
-    run = ims.stats.start(a, ["median"], threads=2)
+    frames = Gated(a)
+    run = ims.stats.start(frames, ["median"], threads=2)
     for p in run:
         run.cancel()
+        frames.gate.set()
     with pytest.raises(ims.Error, match="cancelled"):
         run.result()
     assert p.done < 3000, "the run went on to the end"
@@ -264,11 +284,14 @@ def test_ctrl_c_while_iterating_a_background_run_cancels_it():
     import os
     import signal
 
-    a = stack_of("uint16", frames=3000, rows=64, cols=64)
-    run = ims.stats.start(a, ["median"], threads=2)
+    frames = Gated(stack_of("uint16", frames=3000, rows=64, cols=64))
+    run = ims.stats.start(frames, ["median"], threads=2)
     with pytest.raises(KeyboardInterrupt):
         for _ in run:
-            os.kill(os.getpid(), signal.SIGINT)
+            try:
+                os.kill(os.getpid(), signal.SIGINT)
+            finally:
+                frames.gate.set()
     assert run.done()
     with pytest.raises(ims.Error, match="cancelled"):
         run.result()

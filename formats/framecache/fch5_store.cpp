@@ -1,0 +1,14 @@
+#include "formats/framecache/framecache.hpp"
+#include "ims/error.hpp"
+
+namespace ims {
+
+SparseStore open_fch5_store(const std::string& path) {
+  throw Error(ErrorKind::unsupported, "the fch5 style is not in ims yet").with_stage("frame-cache").with_file(path);
+}
+
+SparseStore open_yml_store(const std::string& path) {
+  throw Error(ErrorKind::unsupported, "the yml style is not in ims yet").with_stage("frame-cache").with_file(path);
+}
+
+}  // namespace ims

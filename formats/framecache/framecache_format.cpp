@@ -1,0 +1,43 @@
+// The "frame-cache" format: hexrd's sparse frame-caches in their three
+// styles, chosen by style= or by the file's extension.
+
+#include "formats/builtin.hpp"
+#include "formats/framecache/framecache.hpp"
+#include "formats/framecache/framecache_writer.hpp"
+
+namespace ims {
+
+namespace {
+
+std::unique_ptr<ImageSeries> open_framecache(const std::string& path, const Params& params) {
+  switch (parse_cache_style(params.has("style") ? params.get_string("style") : "", path)) {
+    case CacheStyle::npz: return make_framecache_series(open_npz_store(path));
+    case CacheStyle::fch5: return make_framecache_series(open_fch5_store(path));
+    case CacheStyle::yml: return make_framecache_series(open_yml_store(path));
+  }
+  __builtin_unreachable();
+}
+
+}  // namespace
+
+FormatInfo framecache_format() {
+  FormatInfo f;
+  f.name = "frame-cache";
+  f.summary =
+      "hexrd's sparse frame-cache: the pixels above a threshold of each frame, as an npz (hexrd's "
+      "default), an HDF5 .fch5 or a YAML + npz pair; frames densified as they are read";
+  f.extensions = {".fch5"};
+  const ParamSpec style{.name = "style",
+                        .type = ParamType::choice,
+                        .doc =
+                            "npz, fch5 or yml (hexrd's style=); default: from the extension (.npz, "
+                            ".fch5/.h5, .yml/.yaml), else npz",
+                        .choices = {"npz", "fch5", "yml", "yaml", "test"}};
+  f.read_params = {style};
+  f.write_params = framecache_write_params();
+  f.open = open_framecache;
+  f.create = create_framecache_writer;
+  return f;
+}
+
+}  // namespace ims
