@@ -33,7 +33,8 @@ enum class CacheStyle { npz, fch5, yml };
 CacheStyle parse_cache_style(const std::string& style, const std::string& path);
 
 SparseStore open_npz_store(const std::string& path);
-SparseStore open_fch5_store(const std::string& path);
+/// `group`: where in the file the cache lives (hexrd's path=; "/" by default).
+SparseStore open_fch5_store(const std::string& path, const std::string& group = "/");
 SparseStore open_yml_store(const std::string& path);
 
 /// The series over a store: frames densified on request, in parallel.

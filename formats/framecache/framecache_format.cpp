@@ -12,7 +12,8 @@ namespace {
 std::unique_ptr<ImageSeries> open_framecache(const std::string& path, const Params& params) {
   switch (parse_cache_style(params.has("style") ? params.get_string("style") : "", path)) {
     case CacheStyle::npz: return make_framecache_series(open_npz_store(path));
-    case CacheStyle::fch5: return make_framecache_series(open_fch5_store(path));
+    case CacheStyle::fch5:
+      return make_framecache_series(open_fch5_store(path, params.has("path") ? params.get_string("path") : "/"));
     case CacheStyle::yml: return make_framecache_series(open_yml_store(path));
   }
   __builtin_unreachable();
@@ -33,7 +34,10 @@ FormatInfo framecache_format() {
                             "npz, fch5 or yml (hexrd's style=); default: from the extension (.npz, "
                             ".fch5/.h5, .yml/.yaml), else npz",
                         .choices = {"npz", "fch5", "yml", "yaml", "test"}};
-  f.read_params = {style};
+  const ParamSpec group{.name = "path",
+                        .type = ParamType::string,
+                        .doc = "fch5: the group holding the cache (hexrd's path=); default: the root"};
+  f.read_params = {style, group};
   f.write_params = framecache_write_params();
   f.open = open_framecache;
   f.create = create_framecache_writer;

@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "core/logging.hpp"
+#include "formats/framecache/fch5_sink.hpp"
 #include "formats/framecache/framecache.hpp"
 #include "formats/framecache/npz_members.hpp"
 #include "formats/framecache/npz_sink.hpp"
@@ -34,6 +35,7 @@ DeflatedMember deflated(std::string name, const std::string& npy) {
 
 struct PreparedFrames final : PreparedBatch {
   std::vector<DeflatedMember> members;  // npz: 3 per frame
+  std::vector<SparseFrame> frames;      // fch5: one per frame
   std::size_t dense_frames = 0;
 };
 
@@ -44,9 +46,8 @@ class FrameCacheWriter final : public SeriesWriter {
         threshold_{params.get_double("threshold")},
         style_(parse_cache_style(params.has("style") ? params.get_string("style") : "", path_)),
         data_path_(data_file(params)) {
-    if (style_ != CacheStyle::npz) {
-      throw Error(ErrorKind::unsupported, "writing the " + std::string(style_ == CacheStyle::fch5 ? "fch5" : "yml") +
-                                              " style is not in ims yet")
+    if (style_ == CacheStyle::yml) {
+      throw Error(ErrorKind::unsupported, "writing the yml style is not in ims yet")
           .with_stage("frame-cache")
           .with_file(path_);
     }
@@ -62,7 +63,11 @@ class FrameCacheWriter final : public SeriesWriter {
           .with_stage("frame-cache")
           .with_file(path_);
     }
-    sink_ = std::make_unique<NpzSink>(data_path_);
+    if (style_ == CacheStyle::fch5) {
+      fch5_ = std::make_unique<Fch5Sink>(data_path_, info.frame.dtype);
+    } else {
+      npz_ = std::make_unique<NpzSink>(data_path_);
+    }
   }
 
   std::unique_ptr<PreparedBatch> prepare(const FrameBatch& batch) const override {
@@ -73,6 +78,10 @@ class FrameCacheWriter final : public SeriesWriter {
       extract_sparse(ConstFrameView(batch.frames[k], info.shape, info.dtype), threshold_, sparse);
       if (static_cast<double>(sparse.count()) > kDenseWarning * static_cast<double>(info.shape.pixels())) {
         ++prepared->dense_frames;
+      }
+      if (style_ == CacheStyle::fch5) {
+        prepared->frames.push_back(sparse);
+        continue;
       }
       const std::string i = std::to_string(batch.first + k);
       prepared->members.push_back(
@@ -93,7 +102,8 @@ class FrameCacheWriter final : public SeriesWriter {
     auto* frames = dynamic_cast<PreparedFrames*>(prepared);
     if (!frames) throw Error(ErrorKind::internal, "frame-cache: a batch was not prepared");
     try {
-      for (const auto& member : frames->members) sink_->add(member);
+      for (const auto& member : frames->members) npz_->add(member);
+      for (const auto& frame : frames->frames) fch5_->add(frame);
     } catch (Error& e) {
       throw e.with_frame(batch.first);
     }
@@ -112,7 +122,11 @@ class FrameCacheWriter final : public SeriesWriter {
           "space only for sparse frames (raise threshold=)",
           path_, dense_frames_, info_.frames, kDenseWarning * 100);
     }
-    sink_->commit(header_members());
+    if (fch5_) {
+      fch5_->commit(info_);
+    } else {
+      npz_->commit(header_members());
+    }
   }
 
   std::string describe() const override { return "frame-cache:" + path_; }
@@ -156,7 +170,8 @@ class FrameCacheWriter final : public SeriesWriter {
   CacheStyle style_;
   std::string data_path_;
   SeriesInfo info_;
-  std::unique_ptr<NpzSink> sink_;
+  std::unique_ptr<NpzSink> npz_;
+  std::unique_ptr<Fch5Sink> fch5_;
   std::size_t written_ = 0;
   std::size_t dense_frames_ = 0;
 };

@@ -67,6 +67,27 @@ def hexrd_write_npz(path, a, threshold, meta, order):
     np.savez_compressed(path, **arrays)
 
 
+def hexrd_read_fch5(path):
+    """hexrd's _load_framecache_fch5 and __getitem__: frame_ids locate each
+    frame's rows of data and indices."""
+    import h5py
+
+    with h5py.File(path, "r") as f:
+        assert f.attrs["HEXRD_FRAMECACHE_VERSION"] == 1
+        shape = tuple(int(d) for d in f["shape"][()])
+        nframes = int(f["nframes"][()])
+        dtype = np.dtype(f["dtype"][()].decode())
+        ids, data, indices = f["frame_ids"][()], f["data"][()], f["indices"][()]
+        assert f["frame_ids"].dtype == np.uint64 and f["indices"].dtype == np.uint16 and f["data"].dtype == dtype
+        frames = []
+        for i in range(nframes):
+            lo, hi = int(ids[2 * i]), int(ids[2 * i + 1])
+            frames.append(sparse.csr_array((data[lo:hi, 0], (indices[lo:hi, 0], indices[lo:hi, 1])), shape=shape,
+                                           dtype=dtype).toarray())
+        meta = {k: f["metadata"][k][()] for k in f["metadata"]} if "metadata" in f else {}
+    return np.array(frames, dtype=dtype).reshape((nframes,) + shape), meta
+
+
 def sample(dtype, frames=6, rows=40, cols=33, seed=3):
     rng = np.random.default_rng(seed)
     a = np.where(rng.random((frames, rows, cols)) < 0.05, rng.integers(0, 120, (frames, rows, cols)), 0)
@@ -102,6 +123,67 @@ class FrameCacheInterop(unittest.TestCase):
                 np.testing.assert_array_equal(frames, want)
                 self.assertEqual(frames.dtype, np.dtype(dtype))
                 self.assertEqual(meta, {})
+
+    def test_hexrds_fch5_reader_reads_what_ims_writes(self):
+        for dtype in DTYPES:
+            with self.subTest(dtype=dtype):
+                a = sample(dtype)
+                src, fc = self.dir / f"src_{dtype}.npy", self.dir / f"fc_{dtype}.fch5"
+                np.save(src, a)
+                done = run_ims("convert", src, "-o", fc, "--to", "frame-cache", "--out-opt", "threshold=50", "-q")
+                self.assertEqual(done.returncode, 0, done.stderr)
+                frames, _ = hexrd_read_fch5(fc)
+                with np.errstate(invalid="ignore"):
+                    np.testing.assert_array_equal(frames, np.where(a > 50, a, 0).astype(dtype))
+
+    def test_bad_fch5_files_fail_cleanly(self):
+        import h5py
+
+        a = sample("uint16")
+        good = self.dir / "good.fch5"
+        done = run_ims("convert", self._npy(a), "-o", good, "--to", "frame-cache",
+                       "--out-opt", "threshold=50", "-q")
+        self.assertEqual(done.returncode, 0, done.stderr)
+
+        def broken(name, change):
+            path = self.dir / name
+            path.write_bytes(good.read_bytes())
+            with h5py.File(path, "r+") as f:
+                change(f)
+            return path
+
+        def past_data(f):
+            ids = f["frame_ids"][()]
+            del f["frame_ids"]
+            ids[5] = len(f["data"]) + 10
+            f["frame_ids"] = ids
+
+        def outside(f):
+            indices = f["indices"][()]
+            indices[0, 0] = 999
+            del f["indices"]
+            f.create_dataset("indices", data=indices)
+
+        cases = {
+            "past.fch5": (past_data, ["frame 2", "past the"]),
+            "version.fch5": (lambda f: f.attrs.modify("HEXRD_FRAMECACHE_VERSION", 2), ["version 2"]),
+            "noversion.fch5": (lambda f: f.attrs.__delitem__("HEXRD_FRAMECACHE_VERSION"), ["not an fch5"]),
+            "outside.fch5": (outside, ["frame 0", "lies outside"]),
+        }
+        for name, (change, parts) in cases.items():
+            with self.subTest(name=name):
+                out = self.dir / "out.npy"
+                done = run_ims("convert", broken(name, change), "-o", out)
+                self.assertEqual(done.returncode, 1, done.stderr)
+                self.assertIn(name, done.stderr)
+                for part in parts:
+                    self.assertIn(part, done.stderr)
+                self.assertFalse(out.exists())
+
+    def _npy(self, a):
+        path = self.dir / "src.npy"
+        np.save(path, a)
+        return path
 
     def test_ims_reads_what_hexrds_writer_writes(self):
         omega = np.stack([np.arange(6.0), np.arange(1.0, 7.0)], axis=1)
