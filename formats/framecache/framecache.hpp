@@ -35,7 +35,11 @@ CacheStyle parse_cache_style(const std::string& style, const std::string& path);
 SparseStore open_npz_store(const std::string& path);
 /// `group`: where in the file the cache lives (hexrd's path=; "/" by default).
 SparseStore open_fch5_store(const std::string& path, const std::string& group = "/");
-SparseStore open_yml_store(const std::string& path);
+/// Where the YAML style's "! load-numpy-array" sidecars are found: beside
+/// the npz (ims's default: where hexrd's writer puts them), or relative to
+/// the working directory, as hexrd's reader looks for them.
+enum class MetaPaths { cache, cwd };
+SparseStore open_yml_store(const std::string& path, MetaPaths meta_paths = MetaPaths::cache);
 
 /// The series over a store: frames densified on request, in parallel.
 std::unique_ptr<ImageSeries> make_framecache_series(SparseStore store);

@@ -14,7 +14,9 @@ std::unique_ptr<ImageSeries> open_framecache(const std::string& path, const Para
     case CacheStyle::npz: return make_framecache_series(open_npz_store(path));
     case CacheStyle::fch5:
       return make_framecache_series(open_fch5_store(path, params.has("path") ? params.get_string("path") : "/"));
-    case CacheStyle::yml: return make_framecache_series(open_yml_store(path));
+    case CacheStyle::yml:
+      return make_framecache_series(open_yml_store(
+          path, params.has("meta_paths") && params.get_string("meta_paths") == "cwd" ? MetaPaths::cwd : MetaPaths::cache));
   }
   __builtin_unreachable();
 }
@@ -37,7 +39,13 @@ FormatInfo framecache_format() {
   const ParamSpec group{.name = "path",
                         .type = ParamType::string,
                         .doc = "fch5: the group holding the cache (hexrd's path=); default: the root"};
-  f.read_params = {style, group};
+  const ParamSpec meta_paths{.name = "meta_paths",
+                             .type = ParamType::choice,
+                             .default_value = "cache",
+                             .doc = "yml: find '! load-numpy-array' sidecars beside the npz (cache), or from the "
+                                    "working directory as hexrd's reader does (cwd)",
+                             .choices = {"cache", "cwd"}};
+  f.read_params = {style, group, meta_paths};
   f.write_params = framecache_write_params();
   f.open = open_framecache;
   f.create = create_framecache_writer;

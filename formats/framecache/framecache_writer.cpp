@@ -13,6 +13,7 @@
 #include "formats/framecache/framecache.hpp"
 #include "formats/framecache/npz_members.hpp"
 #include "formats/framecache/npz_sink.hpp"
+#include "formats/framecache/yml_sidecars.hpp"
 #include "formats/npy/npy_header.hpp"
 #include "ims/error.hpp"
 
@@ -45,13 +46,8 @@ class FrameCacheWriter final : public SeriesWriter {
       : path_(std::move(path)),
         threshold_{params.get_double("threshold")},
         style_(parse_cache_style(params.has("style") ? params.get_string("style") : "", path_)),
-        data_path_(data_file(params)) {
-    if (style_ == CacheStyle::yml) {
-      throw Error(ErrorKind::unsupported, "writing the yml style is not in ims yet")
-          .with_stage("frame-cache")
-          .with_file(path_);
-    }
-  }
+        cache_file_(cache_file(params)),
+        data_path_(data_file()) {}
 
   void begin(const SeriesInfo& info) override {
     info_ = info;
@@ -127,16 +123,29 @@ class FrameCacheWriter final : public SeriesWriter {
     } else {
       npz_->commit(header_members());
     }
+    if (style_ == CacheStyle::yml) write_cache_yaml(path_, cache_file_, data_path_, info_);
   }
 
   std::string describe() const override { return "frame-cache:" + path_; }
-  std::vector<std::string> destinations() const override { return {data_path_}; }
+  std::vector<std::string> destinations() const override {
+    if (style_ == CacheStyle::yml) return {path_, data_path_};  // and the sidecars, named by the metadata keys
+    return {data_path_};
+  }
 
  private:
-  /// hexrd's cache_file: the data file; relative paths start at path's directory.
-  std::string data_file(const Params& params) const {
-    if (!params.has("cache_file") || params.get_string("cache_file").empty()) return path_;
-    const std::filesystem::path cache = params.get_string("cache_file");
+  /// hexrd's cache_file as given: the data file. Without one, the npz and
+  /// fch5 styles write to the path itself, and the YAML style to
+  /// "<stem>.npz" beside its YAML (hexrd would write the npz over the YAML).
+  std::string cache_file(const Params& params) const {
+    if (params.has("cache_file") && !params.get_string("cache_file").empty()) return params.get_string("cache_file");
+    if (style_ == CacheStyle::yml) return std::filesystem::path(path_).stem().string() + ".npz";
+    return {};
+  }
+
+  /// The data file's path: cache_file, relative to the output's directory.
+  std::string data_file() const {
+    if (cache_file_.empty()) return path_;
+    const std::filesystem::path cache = cache_file_;
     if (cache.is_absolute()) return cache.string();
     return (std::filesystem::path(path_).parent_path() / cache).string();
   }
@@ -168,6 +177,7 @@ class FrameCacheWriter final : public SeriesWriter {
   std::string path_;
   Threshold threshold_;
   CacheStyle style_;
+  std::string cache_file_;
   std::string data_path_;
   SeriesInfo info_;
   std::unique_ptr<NpzSink> npz_;

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <limits>
 
 #include "engine/run.hpp"
@@ -247,6 +248,16 @@ TEST_F(HexrdFrameCaches, Fch5FilesReadBitExactlyWithNestedMetadata) {
   expect_reads_back(again, fixtures_ / "fc_u16_t120_fch5_readback.npy");
 }
 
+TEST_F(HexrdFrameCaches, TheYamlStyleReadsWithItsSidecars) {
+  expect_reads_back(fixtures_ / "fcy_u16_t120.yml", fixtures_ / "fc_u16_t120_npz_readback.npy");
+  const Series s = open_series((fixtures_ / "fcy_u16_t120.yml").string(), "frame-cache", {"style=yml"});
+  EXPECT_EQ(s->metadata().at("omega").as<NdArray>().data, npy_data(fixtures_ / "fcy_u16_t120-omega.npy"));
+  EXPECT_EQ(s->metadata().at("exposure").as<double>(), 0.25);
+  EXPECT_EQ(s->metadata().at("panel").as<std::string>(), "ff1");
+  const auto files = s->files();
+  EXPECT_NE(std::find(files.begin(), files.end(), (fixtures_ / "fcy_u16_t120_cache.npz").string()), files.end());
+}
+
 TEST_F(HexrdFrameCaches, WrittenFramesAreHexrdsMembersByteForByte) {
   // The same frames and threshold as fc_u16_t120.npz: identical frame members.
   const auto dir = test::scratch_dir("framecache");
@@ -366,6 +377,59 @@ TEST(FrameCache, ObjectMetadataIsSkippedNotFatal) {
   EXPECT_FALSE(s->metadata().contains("scan"));
   EXPECT_EQ(s->metadata().at("exposure").as<NdArray>().at<double>(0), 0.5);
   EXPECT_EQ(pixel<std::uint16_t>(frame_of(*s, 0), 3, 4), 9);
+}
+
+TEST(FrameCache, TheYamlStyleRoundTripsWithSidecarsBesideItsNpz) {
+  const auto values = sparse_frames<float>();
+  Metadata meta;
+  meta.set("omega", NdArray::from(std::vector<double>(2 * kFrames, 0.5), {kFrames, 2}));
+  meta.set("panel", "ff1");
+  meta.set("exposure", 0.25);
+  meta.set("frames", std::int64_t{7});
+  const auto dir = test::scratch_dir("framecache-yml");
+  std::filesystem::create_directories(dir / "data");
+  const std::string yml = (dir / "run.yml").string();
+  Pipeline p;
+  p.source = ArraySeries::from(values, kFrames, {kRows, kCols}, meta);
+  p.writers.push_back(create_writer(yml, "frame-cache", {"threshold=50", "cache_file=data/run-cache.npz"}));
+  run(p);
+  EXPECT_TRUE(std::filesystem::exists(dir / "data" / "run-cache.npz"));
+  EXPECT_TRUE(std::filesystem::exists(dir / "data" / "run-omega.npy"));
+  const Series back = open_series(yml, "frame-cache");
+  for (std::size_t i = 0; i < kFrames; ++i) expect_frame(*back, i, values, 50);
+  EXPECT_EQ(back->metadata().at("omega"), meta.at("omega"));
+  EXPECT_EQ(back->metadata().at("panel").as<std::string>(), "ff1");
+  EXPECT_EQ(back->metadata().at("exposure").as<double>(), 0.25);
+  EXPECT_EQ(back->metadata().at("frames").as<std::int64_t>(), 7);
+}
+
+TEST(FrameCache, BadYamlGetsErrorsNamingTheFile) {
+  const auto dir = test::scratch_dir("framecache-yml-bad");
+  const std::string npz = small_cache("for-yaml.npz", [](auto&) {});
+  std::filesystem::copy_file(npz, dir / "c.npz", std::filesystem::copy_options::overwrite_existing);
+  auto error_of = [&](const std::string& name, const std::string& text) {
+    const std::string path = (dir / name).string();
+    std::ofstream(path) << text;
+    try {
+      open_series(path, "frame-cache", {"style=yml"});
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  const std::string good_data = "data: {file: c.npz, nframes: 1, shape: [4, 5], dtype: uint16}\n";
+  EXPECT_EQ(error_of("good.yml", good_data + "meta: {panel: ff1}\n"), "no error");
+  auto expect_has = [](const std::string& what, const std::string& part) {
+    EXPECT_NE(what.find(part), std::string::npos) << what << "\nlacks: " << part;
+  };
+  expect_has(error_of("nofile.yml", "data: {nframes: 1, shape: [4, 5], dtype: uint16}\n"), "nofile.yml: no data.file");
+  expect_has(error_of("nodata.yml", "meta: {}\n"), "nodata.yml: no data mapping");
+  expect_has(error_of("missing.yml", "data: {file: gone.npz, nframes: 1, shape: [4, 5], dtype: uint16}\n"),
+             "gone.npz");
+  expect_has(error_of("count.yml", "data: {file: c.npz, nframes: 3, shape: [4, 5], dtype: uint16}\n"),
+             "data.nframes is 3");
+  expect_has(error_of("broken.yml", "data: {file: c.npz\n"), "broken.yml: not valid YAML");
+  expect_has(error_of("sidecar.yml", good_data + "meta: {omega: '! load-numpy-array nope.npy'}\n"), "nope.npy");
 }
 
 }  // namespace
