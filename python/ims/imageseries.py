@@ -13,7 +13,14 @@ import numpy as np
 from . import _ims
 
 # hexrd's formats that ims does not read yet: a clear error, not "unknown".
-_HEXRD_ONLY = {"frame-cache", "image-files", "raw-image", "eiger-stream-v1", "eiger-stream-v2"}
+_HEXRD_ONLY = {"image-files", "raw-image", "eiger-stream-v1", "eiger-stream-v2"}
+
+# hexrd's keywords that choose its thread pools; ims plans its own threads.
+_HEXRD_THREAD_KEYWORDS = ("max_workers",)
+
+
+def _options(kwargs):
+    return {k: _option_text(v) for k, v in kwargs.items() if k not in _HEXRD_THREAD_KEYWORDS}
 
 
 def _format_name(format):
@@ -206,8 +213,11 @@ def open(filename, format=None, **kwargs):  # noqa: A001 - hexrd's name
     ``open(None, 'array', data=a, meta={...})``,
     ``open(None, 'function', func=f, num_frames=n)``. ``format=None`` follows
     the file's extension (hexrd's trivial adapter had no frames). Several
-    paths (a list) read as one series. An unknown format is a KeyError, a
-    series without frames a RuntimeError, as in hexrd."""
+    paths (a list) read as one series. ``open(f, 'frame-cache',
+    style='npz'|'fch5'|'yml')`` reads hexrd's frame-caches (the style
+    follows the extension when not given). An unknown format is a KeyError,
+    a series without frames a RuntimeError, as in hexrd; hexrd's
+    ``max_workers`` is accepted and ims chooses its threads."""
     if format == "array":
         data = np.asarray(kwargs.pop("data"))
         if data.ndim == 3 and len(data) == 0:
@@ -221,7 +231,7 @@ def open(filename, format=None, **kwargs):  # noqa: A001 - hexrd's name
     else:
         name = _format_name(format)
         paths = [os.fspath(p) for p in filename] if isinstance(filename, (list, tuple)) else [os.fspath(filename)]
-        series = ImageSeries(_ims.open(paths, name, {k: _option_text(v) for k, v in kwargs.items()}))
+        series = ImageSeries(_ims.open(paths, name, _options(kwargs)))
     if len(series) == 0:
         raise RuntimeError("zero length imageseries")
     return series
@@ -231,11 +241,12 @@ def write(ims, fname, fmt=None, **kwargs):
     """hexrd's imageseries.write: every frame of `ims` (any series, array or
     sequence) to `fname`, atomically; the format follows `fmt` or the
     extension; kwargs are its write options (``path='imageseries'`` for
-    hdf5)."""
+    hdf5; ``threshold=T, style='npz'|'fch5'|'yml', cache_file=...`` for
+    'frame-cache', keeping the pixels > T as hexrd does)."""
     name = _format_name(fmt)
     handle = _handle_of(ims)
     if isinstance(ims, ImageSeries):  # its metadata as it is now (hexrd users set omega before writing)
         handle = _ims.with_metadata(handle, ims.metadata)
-    _ims.write(handle, os.fspath(fname), name, {k: _option_text(v) for k, v in kwargs.items()})
+    _ims.write(handle, os.fspath(fname), name, _options(kwargs))
 
 

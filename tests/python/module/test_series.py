@@ -107,7 +107,7 @@ def test_open_errors_are_hexrds():
     with pytest.raises(KeyError):
         ims.open("x.h5", "no-such-format")
     with pytest.raises(ims.Error, match="hexrd's and not in ims yet"):
-        ims.open("x.npz", "frame-cache", style="npz")
+        ims.open("x.yml", "image-files")
     with pytest.raises(ims.Error, match="missing.h5"):
         ims.open("missing.h5", "hdf5", path="imageseries")
     with pytest.raises(ims.Error):
