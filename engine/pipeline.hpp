@@ -82,6 +82,10 @@ struct RunOptions {
   /// inside the reducers' folds when it runs by tile; false computes its
   /// rows tile by tile first (the two must agree).
   bool fold_pixel_maps = true;
+  /// Lets max, min, sum, mean and count over a frame-cache fold only its
+  /// kept pixels (engine/sparse_pass.hpp); false densifies every frame (the
+  /// two must agree).
+  bool sparse_frames = true;
 };
 
 }  // namespace ims

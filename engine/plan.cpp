@@ -182,6 +182,13 @@ std::string QuantileRun::describe() const {
 
 std::string Plan::explain() const {
   std::ostringstream out;
+  if (sparse) {
+    out << frames << " frames of " << to_string(frame.shape) << " " << dtype_name(frame.dtype) << " on " << threads
+        << " thread" << (threads == 1 ? "" : "s")
+        << "; sparse: the frame-cache's kept pixels folded into the statistics, its zeros skipped (no frame "
+           "densified), frames decoded in parallel";
+    return out.str();
+  }
   out << frames << " frames of " << to_string(frame.shape) << " " << dtype_name(frame.dtype)
       << " on " << threads << " thread" << (threads == 1 ? "" : "s") << "; budget "
       << format_bytes(budget) << ": reducer states " << format_bytes(state_bytes) << ", "

@@ -61,6 +61,9 @@ struct Plan {
   /// source frames with the map (FrameBatch::map), no processed rows at all
   /// (RunOptions::fold_pixel_maps).
   bool ops_folded = false;
+  /// The source is a frame-cache and the statistics fold only its kept
+  /// pixels (engine/sparse_pass.hpp): no frame is densified.
+  bool sparse = false;
   /// Ops applied once to each result rather than to every frame (their
   /// describe()s; empty when none): `frame` is the frame before them.
   std::string ops_on_results;

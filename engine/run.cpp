@@ -1,4 +1,5 @@
 #include "engine/run.hpp"
+#include "engine/sparse_pass.hpp"
 
 #include <oneapi/tbb/global_control.h>
 #include <oneapi/tbb/task_arena.h>
@@ -41,6 +42,7 @@ StagedImages run_whole(const Pipeline& pipeline, const RunOptions& options, Accu
 
 /// The images of every reducer, by the method the quantile plan chose.
 StagedImages run_planned(const Pipeline& pipeline, const RunOptions& options, Accumulation& keep) {
+  if (auto sparse = run_sparse(pipeline, options)) return std::move(*sparse);
   if (!has_quantiles(pipeline)) return run_whole(pipeline, options, keep);
   const QuantilePlan q = plan_quantiles(pipeline, options);
   StagedImages result;

@@ -70,8 +70,8 @@ NdArray read_npy_array(const std::string& path) {
     throw Error(ErrorKind::unsupported, "a Fortran-order array as metadata").with_stage("npy").with_file(path);
   }
   if (file.size() < h.data_offset + h.data_bytes()) {
-    throw Error(ErrorKind::format, "truncated: its header promises " + std::to_string(h.data_bytes()) +
-                                       " bytes of data")
+    throw Error(ErrorKind::format,
+                "truncated: its header promises " + std::to_string(h.data_bytes()) + " bytes of data")
         .with_stage("npy")
         .with_file(path);
   }

@@ -16,7 +16,8 @@ std::unique_ptr<ImageSeries> open_framecache(const std::string& path, const Para
       return make_framecache_series(open_fch5_store(path, params.has("path") ? params.get_string("path") : "/"));
     case CacheStyle::yml:
       return make_framecache_series(open_yml_store(
-          path, params.has("meta_paths") && params.get_string("meta_paths") == "cwd" ? MetaPaths::cwd : MetaPaths::cache));
+          path,
+          params.has("meta_paths") && params.get_string("meta_paths") == "cwd" ? MetaPaths::cwd : MetaPaths::cache));
   }
   __builtin_unreachable();
 }
@@ -42,8 +43,9 @@ FormatInfo framecache_format() {
   const ParamSpec meta_paths{.name = "meta_paths",
                              .type = ParamType::choice,
                              .default_value = "cache",
-                             .doc = "yml: find '! load-numpy-array' sidecars beside the npz (cache), or from the "
-                                    "working directory as hexrd's reader does (cwd)",
+                             .doc =
+                                 "yml: find '! load-numpy-array' sidecars beside the npz (cache), or from the "
+                                 "working directory as hexrd's reader does (cwd)",
                              .choices = {"cache", "cwd"}};
   f.read_params = {style, group, meta_paths};
   f.write_params = framecache_write_params();

@@ -31,9 +31,10 @@ YAML::Node load_yaml(const std::string& path) {
 YAML::Node required(const YAML::Node& data, const char* key, const std::string& path) {
   const YAML::Node node = data[key];
   if (!node) {
-    throw yml_error(ErrorKind::format, path, std::string("no data.") + key +
-                                                 " (hexrd's frame-cache YAML needs data: {file, nframes, shape, "
-                                                 "dtype} and meta)");
+    throw yml_error(ErrorKind::format, path,
+                    std::string("no data.") + key +
+                        " (hexrd's frame-cache YAML needs data: {file, nframes, shape, "
+                        "dtype} and meta)");
   }
   return node;
 }
@@ -45,15 +46,17 @@ void check_agrees(const YAML::Node& data, const SparseStore& npz, const std::str
     const auto shape = required(data, "shape", path).as<std::vector<std::size_t>>();
     const auto dtype = required(data, "dtype", path).as<std::string>();
     if (nframes != npz.frames) {
-      throw yml_error(ErrorKind::format, path, "data.nframes is " + std::to_string(nframes) + ", but " +
-                                                   npz.files.front() + " holds " + std::to_string(npz.frames));
+      throw yml_error(ErrorKind::format, path,
+                      "data.nframes is " + std::to_string(nframes) + ", but " + npz.files.front() + " holds " +
+                          std::to_string(npz.frames));
     }
     if (shape.size() != 2 || shape[0] != npz.shape.rows || shape[1] != npz.shape.cols) {
       throw yml_error(ErrorKind::format, path, "data.shape disagrees with the shape of " + npz.files.front());
     }
     if (find_dtype(dtype) != npz.dtype) {
-      throw yml_error(ErrorKind::format, path, "data.dtype '" + dtype + "' disagrees with " + npz.files.front() +
-                                                   " (" + std::string(dtype_name(npz.dtype)) + ")");
+      throw yml_error(ErrorKind::format, path,
+                      "data.dtype '" + dtype + "' disagrees with " + npz.files.front() + " (" +
+                          std::string(dtype_name(npz.dtype)) + ")");
     }
   } catch (const YAML::Exception& e) {
     throw yml_error(ErrorKind::format, path, std::string("data: ") + e.what());
@@ -65,8 +68,9 @@ void check_agrees(const YAML::Node& data, const SparseStore& npz, const std::str
 SparseStore open_yml_store(const std::string& path, MetaPaths meta_paths) {
   const YAML::Node root = load_yaml(path);
   if (!root.IsMap() || !root["data"] || !root["data"].IsMap()) {
-    throw yml_error(ErrorKind::format, path, "no data mapping (hexrd's frame-cache YAML needs data: {file, "
-                                             "nframes, shape, dtype} and meta)");
+    throw yml_error(ErrorKind::format, path,
+                    "no data mapping (hexrd's frame-cache YAML needs data: {file, "
+                    "nframes, shape, dtype} and meta)");
   }
   const YAML::Node data = root["data"];
   const std::string named = required(data, "file", path).as<std::string>();

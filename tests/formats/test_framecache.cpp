@@ -18,6 +18,7 @@
 #include "formats/npz/npz_reader.hpp"
 #include "formats/registry.hpp"
 #include "ims/error.hpp"
+#include "ops/reduce/registry.hpp"
 #include "support/hexrd_fixtures.hpp"
 #include "support/npy_make.hpp"
 #include "support/paths.hpp"
@@ -149,6 +150,69 @@ TYPED_TEST(FrameCacheRoundTrip, RegionReadsMatchTheDenseFrame) {
           const T want = kept(values[i * kPixels + r * kCols + c], -1);
           const T got = out.as<T>()[(r - region.row0) * region.shape().cols + (c - region.col0)];
           ASSERT_EQ(std::memcmp(&got, &want, sizeof(T)), 0) << name << " " << i << " " << r << " " << c;
+        }
+      }
+    }
+  }
+}
+
+/// max, min, sum, mean, count of a frame-cache with and without the sparse pass.
+std::vector<FrameBuffer> statistics_of(const std::string& path, bool sparse, unsigned threads, std::size_t nframes,
+                                       bool* was_sparse) {
+  Pipeline p;
+  p.source = open_cache(path);
+  for (const char* name : {"max", "min", "sum", "mean", "count"}) {
+    p.reducers.push_back(make_reducer(name, p.source->frame_info()));
+  }
+  RunOptions options;
+  options.sparse_frames = sparse;
+  options.threads = threads;
+  options.nframes = nframes;
+  RunResult r = run(p, options);
+  *was_sparse = r.report.plan.sparse;
+  return std::move(r.images);
+}
+
+TYPED_TEST(FrameCacheRoundTrip, TheSparsePassMatchesANaiveLoopAndTheDensePass) {
+  using T = TypeParam;
+  const auto values = sparse_frames<T>();
+  const auto dir = test::scratch_dir("framecache-stats");
+  for (const double threshold : {50.0, -3.0}) {
+    const std::string path = (dir / "s.npz").string();
+    write_cache(ArraySeries::from(values, kFrames, {kRows, kCols}), path, std::to_string(threshold));
+    for (std::size_t nframes : {std::size_t{0}, std::size_t{3}}) {
+      const std::size_t n = nframes ? nframes : kFrames;
+      // The oracle: hexrd's threshold, then numpy's reductions, pixel by pixel in frame order.
+      for (unsigned threads : {1u, 3u}) {
+        bool sparse = false, dense_was_sparse = true;
+        const auto got = statistics_of(path, true, threads, nframes, &sparse);
+        const auto dense = statistics_of(path, false, threads, nframes, &dense_was_sparse);
+        ASSERT_TRUE(sparse);
+        ASSERT_FALSE(dense_was_sparse);
+        for (std::size_t p = 0; p < kPixels; ++p) {
+          T mx = kept(values[p], threshold), mn = mx;
+          double sum = 0;
+          std::int64_t count = 0;
+          bool nan = false;
+          for (std::size_t i = 0; i < n; ++i) {
+            const T v = kept(values[i * kPixels + p], threshold);
+            if constexpr (std::is_floating_point_v<T>) nan |= std::isnan(v);
+            mx = std::max(mx, v);
+            mn = std::min(mn, v);
+            sum += static_cast<double>(v);
+            count += (v == v) ? 1 : 0;
+          }
+          if (nan) mx = mn = std::numeric_limits<T>::quiet_NaN();
+          const auto same = [](auto a, auto b) { return std::memcmp(&a, &b, sizeof a) == 0; };
+          ASSERT_TRUE(same(got[0].as<T>()[p], mx)) << p << ": max " << +got[0].as<T>()[p] << " != " << +mx;
+          ASSERT_TRUE(same(got[1].as<T>()[p], mn)) << p << ": min " << +got[1].as<T>()[p] << " != " << +mn;
+          if constexpr (!std::is_same_v<T, std::int64_t>) {  // int64 sums are exact in ims, not in a double loop
+            ASSERT_TRUE(same(got[2].as<double>()[p], sum)) << p << ": sum " << got[2].as<double>()[p] << " != " << sum;
+          }
+          ASSERT_EQ(got[4].as<std::int64_t>()[p], count) << p;
+        }
+        for (std::size_t k = 0; k < got.size(); ++k) {
+          ASSERT_EQ(std::memcmp(got[k].data(), dense[k].data(), got[k].bytes()), 0) << "statistic " << k;
         }
       }
     }
@@ -424,8 +488,7 @@ TEST(FrameCache, BadYamlGetsErrorsNamingTheFile) {
   };
   expect_has(error_of("nofile.yml", "data: {nframes: 1, shape: [4, 5], dtype: uint16}\n"), "nofile.yml: no data.file");
   expect_has(error_of("nodata.yml", "meta: {}\n"), "nodata.yml: no data mapping");
-  expect_has(error_of("missing.yml", "data: {file: gone.npz, nframes: 1, shape: [4, 5], dtype: uint16}\n"),
-             "gone.npz");
+  expect_has(error_of("missing.yml", "data: {file: gone.npz, nframes: 1, shape: [4, 5], dtype: uint16}\n"), "gone.npz");
   expect_has(error_of("count.yml", "data: {file: c.npz, nframes: 3, shape: [4, 5], dtype: uint16}\n"),
              "data.nframes is 3");
   expect_has(error_of("broken.yml", "data: {file: c.npz\n"), "broken.yml: not valid YAML");
