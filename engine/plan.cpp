@@ -18,6 +18,11 @@ namespace {
 // Frames per batch at most: enough to amortise a pass over the reducer state
 // of a tile, few enough that a tile of every frame of a batch stays in cache.
 constexpr std::size_t kMaxBatchFrames = 16;
+// A conversion (writers, no reducers) gains nothing from big batches: each
+// writer stores frame by frame. Keeping its batches near this size keeps its
+// memory that of a few frames whatever the budget (a 2048x2048 frame-cache
+// conversion peaked at 540 MB with 16-frame batches).
+constexpr std::uint64_t kConversionBatchBytes = 32ull << 20;
 // Bytes of each frame a tile covers. Reducers read four frames per pass over
 // a tile, so runs of 64 KiB already stream well; larger tiles gained nothing
 // for max and mean and cost var (16 bytes of state per pixel) its L2 residency
@@ -152,6 +157,9 @@ Plan make_plan(const Pipeline& pipeline, const RunOptions& options) {
 
   std::size_t batch = options.batch_frames > 0 ? options.batch_frames
                                                : std::min(kMaxBatchFrames, in_flight / 2);
+  if (pipeline.reducers.empty() && options.batch_frames == 0) {
+    batch = std::min<std::size_t>(batch, std::max<std::uint64_t>(1, kConversionBatchBytes / plan.frame_cost));
+  }
   batch = std::clamp<std::size_t>(batch, 1, std::min(in_flight, plan.frames));
   plan.batch_frames = batch;
   const std::size_t batches = (plan.frames + batch - 1) / batch;

@@ -189,15 +189,14 @@ class ImageSeries(collections.abc.Sequence):
 
         return stats.compute(self, ["max"], frames=self._picked(fslice))["max"]
 
-    def as3darray(self, fslice=None, crop=None):
+    def as3darray(self, fslice=None, crop=None, threads=None):
         """The frames in `fslice` as one (frames, rows, cols) array, each cut
-        to `crop` = ((r0, r1), (c0, c1)) when given (read as regions)."""
+        to `crop` = ((r0, r1), (c0, c1)) when given (read as regions). Whole
+        frames are read in parallel on `threads` threads (all cores when
+        None), straight into the array."""
         indices = self._picked(fslice)
         if crop is None:
-            out = np.empty((len(indices), *self.shape), dtype=self.dtype)
-            for k, i in enumerate(indices):
-                out[k] = self[i]
-            return out
+            return self._s.frames([int(i) for i in indices], int(threads or 0))
         return np.stack([self.get_region(i, crop) for i in indices]) if len(indices) else \
             np.empty((0, 0, 0), dtype=self.dtype)
 

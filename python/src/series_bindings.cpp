@@ -4,6 +4,8 @@
 // a Python source.
 
 #include <pybind11/stl.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
 
 #include "bindings.hpp"
 #include "numpy_bridge.hpp"
@@ -27,6 +29,24 @@ py::array read_frame(const Series& series, std::size_t index) {
   const auto bytes = static_cast<std::size_t>(out.nbytes());
   py::gil_scoped_release release;
   series.read(index, data, bytes);
+  return out;
+}
+
+/// Frames `indices` as one (k, rows, cols) array, read in parallel on
+/// `threads` threads (0: all cores), straight into the array.
+py::array read_frames(const Series& series, const std::vector<std::size_t>& indices, unsigned threads) {
+  py::array out(numpy_dtype(series.dtype()), {static_cast<py::ssize_t>(indices.size()),
+                                              static_cast<py::ssize_t>(series.rows()),
+                                              static_cast<py::ssize_t>(series.cols())});
+  auto* data = static_cast<std::byte*>(out.mutable_data());
+  const std::size_t frame_bytes = series.rows() * series.cols() * dtype_size(series.dtype());
+  py::gil_scoped_release release;
+  tbb::task_arena arena(threads == 0 ? tbb::task_arena::automatic : static_cast<int>(threads));
+  arena.execute([&] {
+    tbb::parallel_for(std::size_t{0}, indices.size(), [&](std::size_t k) {
+      series.read(indices[k], data + k * frame_bytes, frame_bytes);
+    });
+  });
   return out;
 }
 
@@ -105,6 +125,7 @@ void bind_series(py::module_& m) {
       .def("describe", &Series::describe)
       .def("files", &Series::files)
       .def("frame", &read_frame, py::arg("index"))
+      .def("frames", &read_frames, py::arg("indices"), py::arg("threads") = 0)
       .def("region",
            [](const Series& s, std::size_t index, std::size_t r0, std::size_t r1, std::size_t c0, std::size_t c1) {
              const std::string rect =
