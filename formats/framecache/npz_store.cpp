@@ -146,9 +146,13 @@ SparseStore open_npz_store(const std::string& path) {
     const NpzArchive& zip = *index->archive;
     const auto& [row, col, data] = index->members[frame];
     try {
-      copy_values(zip.read(row), DType::uint16, zip.file(), frame, out.rows);
-      copy_values(zip.read(col), DType::uint16, zip.file(), frame, out.cols);
-      copy_values(zip.read(data), dtype, zip.file(), frame, out.values);
+      thread_local NpzArray member;  // its buffer is reused from frame to frame
+      zip.read_into(row, member);
+      copy_values(member, DType::uint16, zip.file(), frame, out.rows);
+      zip.read_into(col, member);
+      copy_values(member, DType::uint16, zip.file(), frame, out.cols);
+      zip.read_into(data, member);
+      copy_values(member, dtype, zip.file(), frame, out.values);
       check_sparse(out, dtype, shape);
     } catch (Error& e) {
       if (e.file().empty()) e.with_file(zip.file());

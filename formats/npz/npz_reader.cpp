@@ -41,9 +41,50 @@ void read_exactly(zip_file_t* f, std::byte* out, std::size_t n, const std::strin
   }
 }
 
+/// The header and size checks every member gets, on its inflated bytes.
+void check_member(NpzArray& array, const zip_stat_t& st, const std::string& file, bool allow_text) {
+  const std::string& member = array.member;
+  try {
+    array.header = parse_npy_header(array.bytes.data(), array.bytes.size(), file, allow_text);
+  } catch (const Error& e) {
+    throw Error(e.kind(), "member " + member + ": " + e.message()).with_stage("npz").with_file(file);
+  }
+  const std::uint64_t total = array.header.data_offset + static_cast<std::uint64_t>(array.header.data_bytes());
+  if (total != st.size) {
+    throw npz_error(file, "member " + member + " holds " + std::to_string(st.size) + " bytes; its header promises " +
+                              std::to_string(total));
+  }
+  const auto crc = static_cast<std::uint32_t>(libdeflate_crc32(0, array.bytes.data(), array.bytes.size()));
+  if (crc != st.crc) {
+    throw npz_error(
+        file, "member " + member + " is corrupt: its CRC-32 is " + hex(crc) + ", the archive records " + hex(st.crc));
+  }
+}
+
+/// A deflated member: libzip hands over its compressed bytes, libdeflate
+/// inflates them (about three times zlib's speed) to exactly the size the
+/// directory records.
+void inflate_member(zip_t* zip, zip_uint64_t index, const zip_stat_t& st, const std::string& file, bool allow_text,
+                    NpzArray& array) {
+  array.member = st.name;
+  std::unique_ptr<zip_file_t, ZipFileCloser> f(zip_fopen_index(zip, index, ZIP_FL_COMPRESSED));
+  if (!f) throw npz_error(file, "member " + array.member + ": " + zip_strerror(zip));
+  thread_local std::vector<std::byte> deflated;
+  deflated.resize(st.comp_size);
+  read_exactly(f.get(), deflated.data(), deflated.size(), file, array.member);
+  thread_local std::unique_ptr<libdeflate_decompressor, decltype(&libdeflate_free_decompressor)> inflater(
+      libdeflate_alloc_decompressor(), libdeflate_free_decompressor);
+  array.bytes.resize(st.size);
+  if (libdeflate_deflate_decompress(inflater.get(), deflated.data(), deflated.size(), array.bytes.data(), st.size,
+                                    nullptr) != LIBDEFLATE_SUCCESS) {
+    throw npz_error(file, "member " + array.member + " is corrupt: its deflated data does not inflate to the " +
+                              std::to_string(st.size) + " bytes the archive records");
+  }
+  check_member(array, st, file, allow_text);
+}
+
 /// Member `index` of the open archive `zip`, checked.
-NpzArray read_member(zip_t* zip, zip_uint64_t index, const std::string& file, bool allow_text) {
-  NpzArray array;
+void read_member(zip_t* zip, zip_uint64_t index, const std::string& file, bool allow_text, NpzArray& array) {
   zip_stat_t st;
   zip_stat_init(&st);
   if (zip_stat_index(zip, index, 0, &st) != 0 || !(st.valid & ZIP_STAT_NAME) || !(st.valid & ZIP_STAT_SIZE) ||
@@ -56,6 +97,7 @@ NpzArray read_member(zip_t* zip, zip_uint64_t index, const std::string& file, bo
     throw npz_error(file, "member " + member + " claims " + std::to_string(st.size) + " bytes from " +
                               std::to_string(st.comp_size) + " compressed: its directory entry is corrupt");
   }
+  if (st.comp_method == ZIP_CM_DEFLATE) return inflate_member(zip, index, st, file, allow_text, array);
   std::unique_ptr<zip_file_t, ZipFileCloser> f(zip_fopen_index(zip, index, 0));
   if (!f) throw npz_error(file, "member " + member + ": " + zip_strerror(zip));
 
@@ -88,7 +130,6 @@ NpzArray read_member(zip_t* zip, zip_uint64_t index, const std::string& file, bo
     throw npz_error(
         file, "member " + member + " is corrupt: its CRC-32 is " + hex(crc) + ", the archive records " + hex(st.crc));
   }
-  return array;
 }
 
 }  // namespace
@@ -131,6 +172,12 @@ std::optional<std::size_t> NpzArchive::find(const std::string& name) const {
 }
 
 NpzArray NpzArchive::read(std::size_t index, bool allow_text) const {
+  NpzArray array;
+  read_into(index, array, allow_text);
+  return array;
+}
+
+void NpzArchive::read_into(std::size_t index, NpzArray& array, bool allow_text) const {
   Handle zip;
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -140,9 +187,8 @@ NpzArray NpzArchive::read(std::size_t index, bool allow_text) const {
     }
   }
   if (!zip) zip = open_handle();
-  NpzArray array;
   try {
-    array = read_member(zip.get(), index, file_, allow_text);
+    read_member(zip.get(), index, file_, allow_text, array);
   } catch (...) {
     std::lock_guard<std::mutex> lock(mutex_);
     idle_.push_back(std::move(zip));
@@ -150,7 +196,6 @@ NpzArray NpzArchive::read(std::size_t index, bool allow_text) const {
   }
   std::lock_guard<std::mutex> lock(mutex_);
   idle_.push_back(std::move(zip));
-  return array;
 }
 
 NpzArray read_npz_array(const std::string& file, const std::string& name) {

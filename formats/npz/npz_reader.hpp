@@ -49,6 +49,9 @@ class NpzArchive {
   /// Member `index`, checked (header against size, CRC-32). `allow_text`
   /// admits fixed-width text arrays ('|S6', '<U3'). Thread-safe.
   NpzArray read(std::size_t index, bool allow_text = false) const;
+  /// The same into `array`, reusing its buffer (a reader of many members
+  /// allocates once).
+  void read_into(std::size_t index, NpzArray& array, bool allow_text = false) const;
 
  private:
   struct Closer {
