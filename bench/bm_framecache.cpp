@@ -48,6 +48,12 @@ void BM_Statistics(benchmark::State& state, bool sparse, std::vector<const char*
 }
 BENCHMARK_CAPTURE(BM_Statistics, max_sparse, true, {"max"})->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Statistics, max_dense, false, {"max"})->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Statistics, min_sparse, true, {"min"})->Arg(2)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Statistics, min_dense, false, {"min"})->Arg(2)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Statistics, mean_sparse, true, {"mean"})->Arg(2)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Statistics, mean_dense, false, {"mean"})->Arg(2)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Statistics, count_sparse, true, {"count"})->Arg(2)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Statistics, count_dense, false, {"count"})->Arg(2)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Statistics, five_sparse, true, {"max", "min", "sum", "mean", "count"})
     ->Arg(1)
     ->Arg(2)
