@@ -224,6 +224,21 @@ class FrameCacheInterop(unittest.TestCase):
         self.assertEqual(str(meta["panel"]), "ff1")
         self.assertEqual(float(meta["exposure"]), 0.25)
 
+    def test_a_dark_and_threshold_op_chain_feeds_the_writer(self):
+        a = sample("uint16").astype(np.float32) + 20
+        src, dark = self.dir / "src.npy", self.dir / "dark.npy"
+        np.save(src, a)
+        np.save(dark, np.full(a.shape[1:], 20, np.float32))
+        for name, extra in (("ops.npz", ["--op", "threshold=50", "--out-opt", "threshold=0"]),
+                            ("direct.fch5", ["--out-opt", "threshold=50"])):
+            done = run_ims("convert", src, "--op", f"dark={dark}", *extra, "-o", self.dir / name, "--to",
+                           "frame-cache", "-q")
+            self.assertEqual(done.returncode, 0, done.stderr)
+        with np.errstate(invalid="ignore"):
+            want = np.where(a - 20 > 50, a - 20, 0).astype(np.float32)
+        np.testing.assert_array_equal(hexrd_read_npz(self.dir / "ops.npz")[0], want)
+        np.testing.assert_array_equal(hexrd_read_fch5(self.dir / "direct.fch5")[0], want)
+
     def test_bad_caches_fail_cleanly(self):
         a = sample("uint16")
         fc = self.dir / "bad.npz"
