@@ -44,8 +44,8 @@ SparseStore open_yml_store(const std::string& path, MetaPaths meta_paths = MetaP
 /// The series over a store: frames densified on request, in parallel.
 std::unique_ptr<ImageSeries> make_framecache_series(SparseStore store);
 
-/// The kept pixels of frame `index` of `series` when it is a frame-cache
-/// (null otherwise), for statistics that skip the zeros.
+/// The store under `series` when it is a frame-cache (null otherwise), for
+/// statistics that fold the kept pixels and skip the zeros.
 const SparseStore* sparse_store_of(const ImageSeries& series);
 
 }  // namespace ims

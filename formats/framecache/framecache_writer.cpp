@@ -51,13 +51,10 @@ class FrameCacheWriter final : public SeriesWriter {
 
   void begin(const SeriesInfo& info) override {
     info_ = info;
-    const FrameShape shape = info.frame.shape;
-    if (shape.rows > 65536 || shape.cols > 65536) {
-      throw Error(ErrorKind::unsupported, "frames of " + std::to_string(shape.rows) + "x" + std::to_string(shape.cols) +
-                                              " do not fit a frame-cache: hexrd stores rows and columns as "
-                                              "uint16 (at most 65536 of each)")
-          .with_stage("frame-cache")
-          .with_file(path_);
+    try {
+      check_cache_shape(info.frame.shape);
+    } catch (Error& e) {
+      throw e.with_file(path_);
     }
     if (style_ == CacheStyle::fch5) {
       fch5_ = std::make_unique<Fch5Sink>(data_path_, info.frame.dtype);

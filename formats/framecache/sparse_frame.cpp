@@ -80,15 +80,18 @@ void densify_typed(const SparseFrame& frame, Region region, FrameView out) {
 
 }  // namespace
 
-void extract_sparse(ConstFrameView frame, Threshold threshold, SparseFrame& out) {
-  out.clear();
-  const FrameShape shape = frame.shape();
+void check_cache_shape(FrameShape shape) {
   if (shape.rows > 65536 || shape.cols > 65536) {
     throw Error(ErrorKind::unsupported, "frames of " + std::to_string(shape.rows) + "x" + std::to_string(shape.cols) +
                                             " do not fit a frame-cache: hexrd stores rows and columns as uint16 "
                                             "(at most 65536 of each)")
         .with_stage("frame-cache");
   }
+}
+
+void extract_sparse(ConstFrameView frame, Threshold threshold, SparseFrame& out) {
+  out.clear();
+  check_cache_shape(frame.shape());
   visit_dtype(frame.dtype(), [&](auto t) { extract_typed<decltype(t)>(frame, threshold.value, out); });
 }
 

@@ -35,6 +35,10 @@ struct Threshold {
   double value = 0;
 };
 
+/// Throws an unsupported ims::Error for frames hexrd's uint16 indices cannot
+/// address (more than 65536 rows or columns).
+void check_cache_shape(FrameShape shape);
+
 /// Appends to `out` (cleared first) the pixels of `frame` above `threshold`,
 /// row by row.
 void extract_sparse(ConstFrameView frame, Threshold threshold, SparseFrame& out);

@@ -3,7 +3,6 @@
 #include <libdeflate.h>
 
 #include <cstdio>
-#include <unordered_map>
 
 #include "formats/posix_file.hpp"
 #include "ims/error.hpp"
