@@ -156,14 +156,10 @@ void fold_in_bands(const SparseStore& store, std::size_t frames, const RunOption
   const std::size_t band_rows = std::max<std::size_t>(1, (std::size_t{1} << 14) / shape.cols);
   const std::size_t bands = (shape.rows + band_rows - 1) / band_rows;
   std::vector<SparseFrame> loaded(batch);
-  std::vector<char> sorted(batch);
   for (std::size_t first = 0; first < frames; first += batch) {
     if (options.cancel && options.cancel->load()) throw Error(ErrorKind::interrupted, "interrupted");
     const std::size_t count = std::min(batch, frames - first);
-    tbb::parallel_for(std::size_t{0}, count, [&](std::size_t k) {
-      store.load(first + k, loaded[k]);
-      sorted[k] = std::is_sorted(loaded[k].rows.begin(), loaded[k].rows.end());
-    });
+    tbb::parallel_for(std::size_t{0}, count, [&](std::size_t k) { store.load(first + k, loaded[k]); });
     if constexpr (std::is_floating_point_v<T>) {
       for (std::size_t k = 0; k < count; ++k) {
         const auto* v = reinterpret_cast<const T*>(loaded[k].values.data());
@@ -173,8 +169,8 @@ void fold_in_bands(const SparseStore& store, std::size_t frames, const RunOption
     tbb::parallel_for(std::size_t{0}, bands, [&](std::size_t b) {
       const std::size_t row0 = b * band_rows, row1 = std::min(shape.rows, row0 + band_rows);
       for (std::size_t k = 0; k < count; ++k) {
-        const auto [lo, hi] = entries_in_rows(loaded[k], sorted[k] != 0, row0, row1);
-        if (sorted[k]) {
+        const auto [lo, hi] = entries_in_rows(loaded[k], loaded[k].row_major, row0, row1);
+        if (loaded[k].row_major) {
           totals.add(loaded[k], shape.cols, lo, hi);
         } else {
           totals.add_rows(loaded[k], shape.cols, row0, row1);

@@ -128,7 +128,7 @@ void copy_values(const NpzArray& array, DType want, const std::string& file, std
   }
   const std::size_t bytes = h.data_bytes();
   out.resize(bytes / sizeof(typename Out::value_type));
-  std::memcpy(out.data(), array.data(), bytes);
+  if (bytes > 0) std::memcpy(out.data(), array.data(), bytes);  // an empty vector may have no buffer
   if (h.byte_order != kNativeByteOrder) byteswap_inplace(out.data(), h.elements(), dtype_size(want));
 }
 

@@ -95,20 +95,26 @@ void extract_sparse(ConstFrameView frame, Threshold threshold, SparseFrame& out)
   visit_dtype(frame.dtype(), [&](auto t) { extract_typed<decltype(t)>(frame, threshold.value, out); });
 }
 
-void check_sparse(const SparseFrame& frame, DType dtype, FrameShape shape) {
+void check_sparse(SparseFrame& frame, DType dtype, FrameShape shape) {
   const std::size_t n = frame.rows.size();
   if (frame.cols.size() != n || frame.values.size() != n * dtype_size(dtype)) {
     throw Error(ErrorKind::format, "rows, columns and values differ in length (" + std::to_string(n) + ", " +
                                        std::to_string(frame.cols.size()) + ", " +
                                        std::to_string(frame.values.size() / dtype_size(dtype)) + ")");
   }
+  bool row_major = true;
+  std::uint16_t previous = 0;
   for (std::size_t i = 0; i < n; ++i) {
-    if (frame.rows[i] >= shape.rows || frame.cols[i] >= shape.cols) {
-      throw Error(ErrorKind::format, "pixel (" + std::to_string(frame.rows[i]) + ", " + std::to_string(frame.cols[i]) +
+    const std::uint16_t r = frame.rows[i];
+    if (r >= shape.rows || frame.cols[i] >= shape.cols) {
+      throw Error(ErrorKind::format, "pixel (" + std::to_string(r) + ", " + std::to_string(frame.cols[i]) +
                                          ") lies outside the " + std::to_string(shape.rows) + "x" +
                                          std::to_string(shape.cols) + " frame");
     }
+    row_major &= r >= previous;
+    previous = r;
   }
+  frame.row_major = row_major;
 }
 
 void densify(const SparseFrame& frame, Region region, FrameView out) {

@@ -18,6 +18,8 @@ struct SparseFrame {
   std::vector<std::uint16_t> rows;  ///< hexrd stores indices as uint16
   std::vector<std::uint16_t> cols;
   std::vector<std::byte> values;  ///< count() values of the series dtype, native order
+  /// Rows never decrease (hexrd's row-major order): set by check_sparse.
+  bool row_major = false;
 
   std::size_t count() const { return rows.size(); }
   void clear() {
@@ -44,8 +46,9 @@ void check_cache_shape(FrameShape shape);
 void extract_sparse(ConstFrameView frame, Threshold threshold, SparseFrame& out);
 
 /// Throws a format ims::Error when the arrays' lengths differ or an index
-/// lies outside `shape` (the caller adds the file and frame).
-void check_sparse(const SparseFrame& frame, DType dtype, FrameShape shape);
+/// lies outside `shape` (the caller adds the file and frame); records in
+/// the same pass whether the entries are row-major.
+void check_sparse(SparseFrame& frame, DType dtype, FrameShape shape);
 
 /// Writes `region` of the dense frame into `out` (region.shape(), `dtype`):
 /// zeros, then the kept pixels that fall inside. A pixel listed twice takes

@@ -495,5 +495,27 @@ TEST(FrameCache, BadYamlGetsErrorsNamingTheFile) {
   expect_has(error_of("sidecar.yml", good_data + "meta: {omega: '! load-numpy-array nope.npy'}\n"), "nope.npy");
 }
 
+TEST(FrameCache, EntriesInAnyOrderFoldAsRowMajorOnes) {
+  // hexrd writes entries row-major; a foreign file need not. The sparse pass
+  // then folds them without its binary search.
+  const std::uint16_t rows[] = {3, 1, 3}, cols[] = {4, 2, 0}, data[] = {9, 7, 5};
+  const std::string path = small_cache("unsorted.npz", [&](auto& m) {
+    replace(m, "0_row.npy", npy_of("<u2", "(3,)", rows, sizeof rows));
+    replace(m, "0_col.npy", npy_of("<u2", "(3,)", cols, sizeof cols));
+    replace(m, "0_data.npy", npy_of("<u2", "(3,)", data, sizeof data));
+  });
+  bool sparse = false, dense_was_sparse = true;
+  const auto got = statistics_of(path, true, 2, 0, &sparse);
+  const auto dense = statistics_of(path, false, 2, 0, &dense_was_sparse);
+  ASSERT_TRUE(sparse);
+  EXPECT_EQ(pixel<std::uint16_t>(got[0], 3, 4), 9);
+  EXPECT_EQ(pixel<std::uint16_t>(got[0], 1, 2), 7);
+  EXPECT_EQ(pixel<std::uint16_t>(got[0], 3, 0), 5);
+  EXPECT_EQ(pixel<double>(got[2], 3, 0), 5.0);
+  for (std::size_t k = 0; k < got.size(); ++k) {
+    EXPECT_EQ(std::memcmp(got[k].data(), dense[k].data(), got[k].bytes()), 0) << "statistic " << k;
+  }
+}
+
 }  // namespace
 }  // namespace ims
