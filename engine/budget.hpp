@@ -1,6 +1,7 @@
 #pragma once
-// Memory and CPU facts of the process and machine, for the plan and report.
+// Memory, CPU and time facts of the process and machine, for the plan and report.
 
+#include <chrono>
 #include <cstdint>
 
 namespace ims {
@@ -14,5 +15,10 @@ std::uint64_t peak_rss_bytes();
 double process_cpu_seconds();
 /// Worker threads when --threads is not given (respects affinity/cgroups).
 unsigned default_thread_count();
+
+/// Wall seconds since `start` (the report's stage times).
+inline double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
 
 }  // namespace ims

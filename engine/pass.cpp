@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "core/logging.hpp"
+#include "engine/budget.hpp"
 #include "engine/progress.hpp"
 
 namespace ims {
@@ -23,7 +24,7 @@ PassResult run_pass(const Pipeline& pipeline, const RunOptions& options, const s
   out.stages = streamed.stages;
   const auto finalize_start = std::chrono::steady_clock::now();
   out.images = streamed.accumulation.finalize();
-  out.stages.finalize += std::chrono::duration<double>(std::chrono::steady_clock::now() - finalize_start).count();
+  out.stages.finalize += seconds_since(finalize_start);
   if (writers == PassWriters::commit) for_each_writer(pipeline, [](SeriesWriter& w) { w.commit(); });
   if (options.progress) options.progress->finish(true);
   out.accumulation = std::move(streamed.accumulation);

@@ -29,10 +29,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
 /// One pass over every frame, its reducer states kept in `keep`.
 StagedImages run_whole(const Pipeline& pipeline, const RunOptions& options, Accumulation& keep) {
   PassResult pass = run_pass(pipeline, options, progress_label(pipeline, options));

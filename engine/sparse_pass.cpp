@@ -7,6 +7,8 @@
 #include <cmath>
 #include <limits>
 
+#include "engine/budget.hpp"
+#include "engine/pass.hpp"
 #include "engine/progress.hpp"
 #include "formats/framecache/framecache.hpp"
 #include "ims/error.hpp"
@@ -131,11 +133,9 @@ struct Totals {
   }
 };
 
-/// Entries [lo, hi) of `frame` in rows [row0, row1), by binary search:
-/// the entries are row-major, as hexrd writes them (else add_rows filters).
-std::pair<std::size_t, std::size_t> entries_in_rows(const SparseFrame& frame, bool sorted, std::size_t row0,
-                                                    std::size_t row1) {
-  if (!sorted) return {0, frame.count()};
+/// Entries [lo, hi) of a row-major `frame` (as hexrd writes them) in rows
+/// [row0, row1), by binary search.
+std::pair<std::size_t, std::size_t> entries_in_rows(const SparseFrame& frame, std::size_t row0, std::size_t row1) {
   const auto* first = frame.rows.data();
   const auto* last = first + frame.count();
   const auto lo = std::lower_bound(first, last, row0);
@@ -169,8 +169,8 @@ void fold_in_bands(const SparseStore& store, std::size_t frames, const RunOption
     tbb::parallel_for(std::size_t{0}, bands, [&](std::size_t b) {
       const std::size_t row0 = b * band_rows, row1 = std::min(shape.rows, row0 + band_rows);
       for (std::size_t k = 0; k < count; ++k) {
-        const auto [lo, hi] = entries_in_rows(loaded[k], loaded[k].row_major, row0, row1);
         if (loaded[k].row_major) {
+          const auto [lo, hi] = entries_in_rows(loaded[k], row0, row1);
           totals.add(loaded[k], shape.cols, lo, hi);
         } else {
           totals.add_rows(loaded[k], shape.cols, row0, row1);
@@ -179,10 +179,6 @@ void fold_in_bands(const SparseStore& store, std::size_t frames, const RunOption
     });
     if (options.progress) options.progress->advance(first + count);
   }
-}
-
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 }  // namespace
@@ -217,8 +213,7 @@ std::optional<StagedImages> run_sparse(const Pipeline& pipeline, const RunOption
   plan.budget = options.memory;
   plan.parallel_reads = true;
   plan.sparse = true;
-  const std::string label = options.label.empty() ? pipeline.source->describe() : options.label;
-  if (options.progress) options.progress->start(label, frames, plan.source_frame.bytes());
+  if (options.progress) options.progress->start(progress_label(pipeline, options), frames, plan.source_frame.bytes());
   const auto start = std::chrono::steady_clock::now();
   visit_dtype(store->dtype, [&](auto tag) {
     using T = decltype(tag);

@@ -36,10 +36,6 @@ constexpr std::size_t kMaxPasses = 64;
 // Pixels per block when the final images are computed.
 constexpr std::size_t kImageBlock = 4096;
 
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
 std::uint64_t low_mask(int bits) {
   return bits >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << bits) - 1;
 }

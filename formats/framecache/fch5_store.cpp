@@ -67,14 +67,6 @@ void read_rows(hid_t dataset, hsize_t start, hsize_t count, hsize_t cols, hid_t 
                    "cannot read a frame's entries");
 }
 
-std::vector<hsize_t> dims_of(hid_t dataset) {
-  Handle space(h5::check(H5Dget_space(dataset), "cannot read a dataset's shape"));
-  const int rank = H5Sget_simple_extent_ndims(space.get());
-  std::vector<hsize_t> dims(static_cast<std::size_t>(std::max(rank, 0)));
-  if (rank > 0) H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
-  return dims;
-}
-
 void read_header(Fch5File& f, SparseStore& store) {
   const hid_t g = f.group.get();
   const std::int64_t version = version_of(g, f.path);
@@ -97,7 +89,7 @@ void read_header(Fch5File& f, SparseStore& store) {
 
   f.data = Handle(h5::check(H5Dopen2(g, "data", H5P_DEFAULT), "cannot open dataset data"));
   f.indices = Handle(h5::check(H5Dopen2(g, "indices", H5P_DEFAULT), "cannot open dataset indices"));
-  const auto data_dims = dims_of(f.data.get()), index_dims = dims_of(f.indices.get());
+  const auto data_dims = h5::dims_of(f.data.get()), index_dims = h5::dims_of(f.indices.get());
   if (data_dims.size() != 2 || data_dims[1] != 1 || index_dims.size() != 2 || index_dims[1] != 2 ||
       index_dims[0] != data_dims[0]) {
     throw fch5_error(ErrorKind::format, f.path, "data must be (M, 1) and indices (M, 2) with the same M");

@@ -63,11 +63,8 @@ CacheStyle parse_cache_style(const std::string& style, const std::string& path) 
     throw Error(ErrorKind::usage, "unknown frame-cache style '" + style + "' (npz, fch5 or yml)")
         .with_stage("frame-cache");
   }
-  auto ends_with = [&](const std::string& suffix) {
-    return path.size() >= suffix.size() && path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0;
-  };
-  if (ends_with(".fch5") || ends_with(".h5") || ends_with(".hdf5")) return CacheStyle::fch5;
-  if (ends_with(".yml") || ends_with(".yaml")) return CacheStyle::yml;
+  if (path.ends_with(".fch5") || path.ends_with(".h5") || path.ends_with(".hdf5")) return CacheStyle::fch5;
+  if (path.ends_with(".yml") || path.ends_with(".yaml")) return CacheStyle::yml;
   return CacheStyle::npz;  // hexrd's default
 }
 

@@ -14,14 +14,6 @@ Handle open_dataset(hid_t loc, const std::string& name) {
   return Handle(check(H5Dopen2(loc, name.c_str(), H5P_DEFAULT), "cannot open dataset " + name));
 }
 
-std::vector<hsize_t> dims_of(hid_t dataset) {
-  Handle space(check(H5Dget_space(dataset), "cannot read a dataset's shape"));
-  const int rank = H5Sget_simple_extent_ndims(space.get());
-  std::vector<hsize_t> dims(static_cast<std::size_t>(std::max(rank, 0)));
-  if (rank > 0) H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
-  return dims;
-}
-
 std::string read_string_of(hid_t dataset, const std::string& name) {
   Handle type(check(H5Dget_type(dataset), "cannot read the type of " + name));
   if (H5Tget_class(type.get()) != H5T_STRING) throw Error(ErrorKind::format, name + " is not a string");
@@ -97,6 +89,14 @@ herr_t on_link(hid_t group, const char* name, const H5L_info_t*, void* data) {
 Handle scalar_space() { return Handle(check(H5Screate(H5S_SCALAR), "cannot make a dataspace", ErrorKind::io)); }
 
 }  // namespace
+
+std::vector<hsize_t> dims_of(hid_t dataset) {
+  Handle space(check(H5Dget_space(dataset), "cannot read a dataset's shape"));
+  const int rank = H5Sget_simple_extent_ndims(space.get());
+  std::vector<hsize_t> dims(static_cast<std::size_t>(std::max(rank, 0)));
+  if (rank > 0) H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
+  return dims;
+}
 
 std::vector<std::int64_t> read_integers(hid_t loc, const std::string& name) {
   init();

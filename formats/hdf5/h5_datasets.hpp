@@ -12,6 +12,9 @@
 
 namespace ims::h5 {
 
+/// The dimensions of `dataset` (empty for a scalar).
+std::vector<hsize_t> dims_of(hid_t dataset);
+
 /// Every element of integer dataset `name` of `loc`, as int64.
 std::vector<std::int64_t> read_integers(hid_t loc, const std::string& name);
 

@@ -40,24 +40,33 @@ void read_exactly(zip_file_t* f, std::byte* out, std::size_t n, const std::strin
   }
 }
 
-/// The header and size checks every member gets, on its inflated bytes.
+/// The member's size against what its parsed header promises.
+void check_size(const NpzArray& array, const zip_stat_t& st, const std::string& file) {
+  const std::uint64_t total = array.header.data_offset + static_cast<std::uint64_t>(array.header.data_bytes());
+  if (total != st.size) {
+    throw npz_error(file, "member " + array.member + " holds " + std::to_string(st.size) +
+                              " bytes; its header promises " + std::to_string(total));
+  }
+}
+
+/// The member's bytes against the CRC-32 the archive records.
+void check_crc(const NpzArray& array, const zip_stat_t& st, const std::string& file) {
+  const auto crc = static_cast<std::uint32_t>(libdeflate_crc32(0, array.bytes.data(), array.bytes.size()));
+  if (crc != st.crc) {
+    throw npz_error(file, "member " + array.member + " is corrupt: its CRC-32 is " + hex(crc) +
+                              ", the archive records " + hex(st.crc));
+  }
+}
+
+/// The header, size and CRC checks of a member whose bytes are all in memory.
 void check_member(NpzArray& array, const zip_stat_t& st, const std::string& file, bool allow_text) {
-  const std::string& member = array.member;
   try {
     array.header = parse_npy_header(array.bytes.data(), array.bytes.size(), file, allow_text);
   } catch (const Error& e) {
-    throw Error(e.kind(), "member " + member + ": " + e.message()).with_stage("npz").with_file(file);
+    throw Error(e.kind(), "member " + array.member + ": " + e.message()).with_stage("npz").with_file(file);
   }
-  const std::uint64_t total = array.header.data_offset + static_cast<std::uint64_t>(array.header.data_bytes());
-  if (total != st.size) {
-    throw npz_error(file, "member " + member + " holds " + std::to_string(st.size) + " bytes; its header promises " +
-                              std::to_string(total));
-  }
-  const auto crc = static_cast<std::uint32_t>(libdeflate_crc32(0, array.bytes.data(), array.bytes.size()));
-  if (crc != st.crc) {
-    throw npz_error(
-        file, "member " + member + " is corrupt: its CRC-32 is " + hex(crc) + ", the archive records " + hex(st.crc));
-  }
+  check_size(array, st, file);
+  check_crc(array, st, file);
 }
 
 /// A deflated member: libzip hands over its compressed bytes, libdeflate
@@ -115,20 +124,11 @@ void read_member(zip_t* zip, zip_uint64_t index, const std::string& file, bool a
     if (e.stage() == "npz") throw;
     throw Error(e.kind(), "member " + member + ": " + e.message()).with_stage("npz").with_file(file);
   }
+  check_size(array, st, file);  // before the data is allocated
   const std::size_t header_bytes = array.header.data_offset;
-  const std::uint64_t total = header_bytes + static_cast<std::uint64_t>(array.header.data_bytes());
-  if (total != st.size) {
-    throw npz_error(file, "member " + member + " holds " + std::to_string(st.size) + " bytes; its header promises " +
-                              std::to_string(total));
-  }
-  array.bytes.resize(total);
-  read_exactly(f.get(), array.bytes.data() + header_bytes, total - header_bytes, file, member);
-
-  const auto crc = static_cast<std::uint32_t>(libdeflate_crc32(0, array.bytes.data(), array.bytes.size()));
-  if (crc != st.crc) {
-    throw npz_error(
-        file, "member " + member + " is corrupt: its CRC-32 is " + hex(crc) + ", the archive records " + hex(st.crc));
-  }
+  array.bytes.resize(st.size);
+  read_exactly(f.get(), array.bytes.data() + header_bytes, st.size - header_bytes, file, member);
+  check_crc(array, st, file);
 }
 
 }  // namespace
